@@ -1,0 +1,182 @@
+// The scanner contract: what a scanner declares (its manifest), what it yields while it runs
+// (scan events, validated when they leave the worker), and what it is given (the context).
+import * as z from 'zod';
+import { EntityKey, EntityType, JsonValue, Props, RelationKind, Severity } from './model';
+
+export const ScannerOption = z.object({
+  key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
+  type: z.enum(['string', 'number', 'boolean', 'string[]']),
+  default: JsonValue,
+  description: z.string(),
+});
+export type ScannerOption = z.infer<typeof ScannerOption>;
+
+export const ScannerManifest = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  title: z.string(),
+  description: z.string(),
+  category: z.enum(['dns', 'registration', 'certificates', 'web', 'network', 'reputation', 'email']),
+  accepts: z.array(EntityType).min(1),
+  produces: z.array(EntityType),
+  /** passive: asks third parties only; active: touches the target itself. */
+  mode: z.enum(['passive', 'active']),
+  timeoutMs: z.number().int().positive(),
+  rateLimitPerSecond: z.number().positive().nullable(),
+  options: z.array(ScannerOption),
+});
+export type ScannerManifest = z.infer<typeof ScannerManifest>;
+
+/** Evidence is referred to by a name local to the run until the store gives it an id. */
+const EvidenceRef = z.string().min(1).max(200);
+
+export const ScanEvent = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('evidence'),
+    ref: EvidenceRef,
+    mediaType: z.string().max(200),
+    source: z.string().max(2048),
+    /** Text content as is, binary content base64-encoded. */
+    encoding: z.enum(['utf8', 'base64']),
+    content: z.string().max(64 * 1024 * 1024),
+  }),
+  z.object({
+    kind: z.literal('entity'),
+    entity: EntityKey,
+    props: Props.optional(),
+    evidence: z.array(EvidenceRef).optional(),
+  }),
+  z.object({
+    kind: z.literal('relation'),
+    from: EntityKey,
+    relation: RelationKind,
+    to: EntityKey,
+    props: Props.optional(),
+    evidence: z.array(EvidenceRef).optional(),
+  }),
+  z.object({
+    kind: z.literal('finding'),
+    about: EntityKey,
+    severity: Severity,
+    category: z.string().max(100),
+    title: z.string().max(500),
+    detail: z.string().max(20_000),
+    evidence: z.array(EvidenceRef).optional(),
+  }),
+  z.object({
+    kind: z.literal('progress'),
+    fraction: z.number().min(0).max(1),
+    message: z.string().max(500),
+  }),
+]);
+export type ScanEvent = z.infer<typeof ScanEvent>;
+
+/** How a worker's network layer is set up; plain data so it can cross into the worker. */
+export const NetConfig = z.object({
+  /** DNS servers as "host" or "host:port" (IPv6 as "[addr]:port"). */
+  resolvers: z.array(z.string()).min(1),
+  /** socks5://[user:pass@]host:port; when set, every connection and every DNS query goes through it. */
+  proxy: z.string().nullable(),
+  timeoutMs: z.number().int().positive(),
+  retries: z.number().int().min(0).max(5),
+});
+export type NetConfig = z.infer<typeof NetConfig>;
+
+export type DnsRecordType = 'A' | 'AAAA' | 'MX' | 'NS' | 'TXT' | 'CNAME' | 'SOA' | 'PTR' | 'CAA' | 'SRV';
+
+export interface DnsAnswerRecord {
+  name: string;
+  type: string;
+  ttl: number;
+  /** Presentation form: an address, a name, "10 mx.example.com", TXT strings joined, SOA fields. */
+  data: string;
+}
+
+export interface DnsResponse {
+  question: { name: string; type: DnsRecordType };
+  server: string;
+  rcode: string;
+  authoritative: boolean;
+  truncated: boolean;
+  answers: DnsAnswerRecord[];
+  authorities: DnsAnswerRecord[];
+  /** The response packet as received, for evidence. */
+  raw: Uint8Array;
+}
+
+export interface Resolver {
+  query(name: string, type: DnsRecordType, signal?: AbortSignal): Promise<DnsResponse>;
+}
+
+export interface DialOptions {
+  host: string;
+  port: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface TlsDialOptions extends DialOptions {
+  servername?: string;
+  alpn?: string[];
+  /** Certificates are inspected, not trusted: verification is the scanner's own verdict. */
+  rejectUnauthorized?: false;
+}
+
+export interface HttpRequest {
+  url: string;
+  method?: 'GET' | 'HEAD' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Bytes of body kept; the rest is read and dropped or the connection closed. */
+  maxBodyBytes?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  url: string;
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  body: Uint8Array;
+  bodyTruncated: boolean;
+}
+
+/** A duplex byte stream; scanners see this shape and never Node's socket classes. */
+export interface Connection {
+  write(data: Uint8Array): Promise<void>;
+  /** Reads what arrives next; resolves to null at end of stream. */
+  read(signal?: AbortSignal): Promise<Uint8Array | null>;
+  close(): void;
+  readonly remote: string;
+}
+
+export interface Net {
+  resolver: Resolver;
+  dial(options: DialOptions): Promise<Connection>;
+  dialTls(
+    options: TlsDialOptions,
+  ): Promise<Connection & { peerCertificatesDer(): Uint8Array[]; alpn(): string | null }>;
+  http(request: HttpRequest): Promise<HttpResponse>;
+}
+
+export interface ScanLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface ScanContext {
+  net: Net;
+  signal: AbortSignal;
+  options: Record<string, JsonValue>;
+  log: ScanLogger;
+}
+
+export interface ScanInput extends EntityKey {
+  props: Props;
+}
+
+export interface Scanner {
+  manifest: ScannerManifest;
+  run(input: ScanInput, ctx: ScanContext): AsyncIterable<ScanEvent>;
+}
