@@ -1,7 +1,18 @@
 // The API between a UI (or CLI) and the core service: requests with their params and results,
 // and the events the core pushes. Defined once; every transport validates against it.
 import * as z from 'zod';
-import { CaseInfo, CaseSettings, Entity, EntityDetail, EntityKey, Graph, RecentCase, Relation, Run } from './model';
+import {
+  CaseInfo,
+  CaseSettings,
+  Entity,
+  EntityDetail,
+  EntityKey,
+  Finding,
+  Graph,
+  RecentCase,
+  Relation,
+  Run,
+} from './model';
 import { ScannerManifest } from './scanner';
 
 const Empty = z.object({}).strict();
@@ -36,6 +47,7 @@ export const methods = {
   },
   'scan.cancel': { params: z.object({ runId: z.number().int().positive() }).strict(), result: z.null() },
   'runs.list': { params: Empty, result: z.array(Run) },
+  'findings.list': { params: Empty, result: z.array(Finding) },
   'entity.get': { params: z.object({ entityId: z.number().int().positive() }).strict(), result: EntityDetail },
 } as const;
 

@@ -17,7 +17,11 @@ export interface WorkerEntry {
 export function workerEntry(callerUrl: string, sourceRelative: string, bundledName: string): WorkerEntry {
   const callerFile = fileURLToPath(callerUrl);
   if (callerFile.endsWith('.ts')) {
-    return { file: join(dirname(callerFile), `${sourceRelative}.ts`), execArgv: ['--import', 'tsx'] };
+    // tsx is resolved here, so the worker finds it whatever its working directory.
+    return {
+      file: join(dirname(callerFile), `${sourceRelative}.ts`),
+      execArgv: ['--import', import.meta.resolve('tsx')],
+    };
   }
   const bundled = join(dirname(callerFile), bundledName);
   if (!existsSync(bundled)) throw new Error(`worker entry ${bundled} is missing: run "npm run build"`);

@@ -1,0 +1,251 @@
+// The core service: owns the open case and the scan orchestrator, and answers the API. The
+// same service runs inside Electron main, the web shell and the CLI.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ApiError,
+  type EventData,
+  type EventName,
+  type MethodName,
+  type Params,
+  parseRequest,
+  type ResponseFrame,
+  type Result,
+} from '../../shared/api';
+import type { CaseInfo, Entity, EntityKey, Props, Run } from '../../shared/model';
+import type { NetConfig, ScannerManifest } from '../../shared/scanner';
+import { internalAddressClass, parseTarget } from '../../shared/target';
+import type { WorkerLauncher } from '../scan/launcher';
+import { Orchestrator, type OrchestratorLimits } from '../scan/orchestrator';
+import { StoreClient } from '../store/store-client';
+import { RecentCases } from './recent-cases';
+import { resolveOptions } from './scanner-options';
+
+export interface CoreOptions {
+  dataDir: string;
+  launcher: WorkerLauncher;
+  net: NetConfig;
+  scanners: ScannerManifest[];
+  /** better-sqlite3 binary for this runtime's ABI (Electron), when it is not the default one. */
+  nativeBinding?: string;
+  limits?: Partial<OrchestratorLimits>;
+}
+
+type Listener = <E extends EventName>(event: E, data: EventData<E>) => void;
+type Handlers = { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> };
+
+interface OpenCase {
+  store: StoreClient;
+  orchestrator: Orchestrator;
+  info: CaseInfo;
+}
+
+const DEFAULT_LIMITS: OrchestratorLimits = { global: 4, perTarget: 2, cancelGraceMs: 2000 };
+
+function slug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'case'
+  );
+}
+
+export class CoreService {
+  private current: OpenCase | null = null;
+  private readonly listeners = new Set<Listener>();
+  private readonly recent: RecentCases;
+  private readonly handlers: Handlers;
+
+  constructor(private readonly options: CoreOptions) {
+    this.recent = new RecentCases(join(options.dataDir, 'recent-cases.json'));
+    this.handlers = {
+      'case.create': (p) => this.createCase(p.name, p.path),
+      'case.open': (p) => this.openCase(p.path),
+      'case.current': async () => this.current?.info ?? null,
+      'case.listRecent': async () => this.recent.list(),
+      'case.close': async () => {
+        await this.closeCase();
+        return null;
+      },
+      'case.updateSettings': async (p) => {
+        const open = this.requireCase();
+        open.info = await open.store.updateSettings(p);
+        this.emit('case.changed', open.info);
+        return open.info;
+      },
+      'graph.get': () => this.requireCase().store.graph(),
+      'scanners.list': async () => this.options.scanners,
+      'scan.start': (p) => this.startScan(p),
+      'scan.cancel': async (p) => {
+        const cancelled = await this.requireCase().orchestrator.cancel(p.runId);
+        if (!cancelled) throw new ApiError('not_found', `run ${p.runId} is not queued or running`, 'params.runId');
+        return null;
+      },
+      'runs.list': () => this.requireCase().store.listRuns(),
+      'findings.list': () => this.requireCase().store.listFindings(),
+      'entity.get': async (p) => {
+        const detail = await this.requireCase().store.entityDetail(p.entityId);
+        if (!detail) throw new ApiError('not_found', `no entity ${p.entityId} in this case`, 'params.entityId');
+        return detail;
+      },
+    };
+  }
+
+  onEvent(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
+    return (this.handlers[method] as (p: Params<M>) => Promise<Result<M>>)(params);
+  }
+
+  /** Answers one wire frame from an untrusted client: validated, and errors as an envelope. */
+  async dispatch(frame: unknown): Promise<ResponseFrame> {
+    const id =
+      typeof frame === 'object' && frame !== null && 'id' in frame && typeof frame.id === 'number' ? frame.id : 0;
+    try {
+      const request = parseRequest(frame);
+      const result = await this.call(request.method, request.params as Params<typeof request.method>);
+      return { id: request.id, ok: true, result };
+    } catch (error) {
+      if (error instanceof ApiError) return { id, ok: false, error: error.toBody() };
+      const message = error instanceof Error ? error.message : String(error);
+      return { id, ok: false, error: { code: 'internal', message } };
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    await this.closeCase();
+  }
+
+  /** Resolves when the open case has no queued or running scan. */
+  async idle(): Promise<void> {
+    await this.current?.orchestrator.idle();
+  }
+
+  private emit<E extends EventName>(event: E, data: EventData<E>): void {
+    for (const listener of this.listeners) listener(event, data);
+  }
+
+  private requireCase(): OpenCase {
+    if (!this.current) throw new ApiError('no_case', 'no case is open: create or open one first');
+    return this.current;
+  }
+
+  private async createCase(name: string, path: string | undefined): Promise<CaseInfo> {
+    const dir = join(this.options.dataDir, 'cases');
+    mkdirSync(dir, { recursive: true });
+    const file = path ?? join(dir, `${slug(name)}-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`);
+    const store = await StoreClient.create(file, name, this.storeOptions());
+    return this.adopt(store);
+  }
+
+  private async openCase(path: string): Promise<CaseInfo> {
+    const store = await StoreClient.open(path, this.storeOptions());
+    return this.adopt(store);
+  }
+
+  private storeOptions(): { nativeBinding?: string } {
+    return this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {};
+  }
+
+  private async adopt(store: StoreClient): Promise<CaseInfo> {
+    await this.closeCase();
+    const info = await store.info();
+    const orchestrator = new Orchestrator(
+      this.options.launcher,
+      store,
+      () => this.options.net,
+      {
+        runChanged: (run, phase) => {
+          const event =
+            phase === 'queued'
+              ? 'run.queued'
+              : phase === 'started'
+                ? 'run.started'
+                : phase === 'progress'
+                  ? 'run.progress'
+                  : run.status === 'failed'
+                    ? 'run.failed'
+                    : 'run.finished';
+          this.emit(event, run);
+        },
+        graphAdded: (added) => this.emit('graph.added', added),
+      },
+      { ...DEFAULT_LIMITS, ...this.options.limits },
+    );
+    this.current = { store, orchestrator, info };
+    this.recent.remember({ path: info.path, name: info.name, openedAt: new Date().toISOString() });
+    this.emit('case.changed', info);
+    return info;
+  }
+
+  private async closeCase(): Promise<void> {
+    const open = this.current;
+    if (!open) return;
+    this.current = null;
+    await open.orchestrator.shutdown();
+    await open.store.close();
+    this.emit('case.changed', null);
+  }
+
+  private async startScan(params: Params<'scan.start'>): Promise<Run[]> {
+    const open = this.requireCase();
+    const manifest = this.options.scanners.find((s) => s.id === params.scannerId);
+    if (!manifest) throw new ApiError('scanner_unavailable', `no scanner "${params.scannerId}"`, 'params.scannerId');
+    const { entity, internal } = await this.resolveTarget(open, params.target);
+    if (internal && !open.info.settings.allowPrivateTargets) {
+      throw new ApiError(
+        'target_refused',
+        `${entity.value} is ${internal}; allow internal targets for this case to scan it`,
+        'params.target',
+      );
+    }
+    if (!manifest.accepts.includes(entity.type)) {
+      throw new ApiError(
+        'invalid_target',
+        `${manifest.title} does not accept ${entity.type} targets (it accepts ${manifest.accepts.join(', ')})`,
+        'params.scannerId',
+      );
+    }
+    const options = resolveOptions(manifest, params.options ?? {});
+    const key: EntityKey = { type: entity.type, value: entity.value };
+    const run = await open.store.createRun(manifest.id, key, entity.id);
+    open.orchestrator.enqueue({
+      run,
+      manifest,
+      input: { ...key, props: entity.props },
+      options,
+      timeoutMs: manifest.timeoutMs,
+    });
+    return [run];
+  }
+
+  private async resolveTarget(
+    open: OpenCase,
+    target: Params<'scan.start'>['target'],
+  ): Promise<{ entity: Entity; internal: string | undefined }> {
+    if ('entityId' in target) {
+      const entity = await open.store.getEntity(target.entityId);
+      if (!entity)
+        throw new ApiError('not_found', `no entity ${target.entityId} in this case`, 'params.target.entityId');
+      return { entity, internal: entity.type === 'ip' ? internalOf(entity.value) : undefined };
+    }
+    const text = 'text' in target ? target.text : target.value;
+    const parsed = parseTarget(text);
+    if (!parsed.ok) throw new ApiError('invalid_target', parsed.error, 'params.target');
+    const props: Props = {};
+    if (parsed.target.unicode) props.unicode = parsed.target.unicode;
+    if (parsed.target.homograph) props.homograph = parsed.target.homograph;
+    const entity = await open.store.addSeed(parsed.target.key, props);
+    return { entity, internal: parsed.target.internal };
+  }
+}
+
+function internalOf(ip: string): string | undefined {
+  const range = internalAddressClass(ip);
+  return range ? `a ${range} address` : undefined;
+}
