@@ -1,0 +1,40 @@
+// Electron main: thin. It starts the core service (scanners in utility processes), opens the
+// window, wires IPC and the menu. Everything else lives in src/core.
+import { join } from 'node:path';
+import { app, type BrowserWindow } from 'electron';
+import { CoreService } from '../core/service/core-service';
+import { netConfig } from '../core/service/net-config';
+import { scanners } from '../scanners/registry';
+import { wireIpc } from './ipc';
+import { installMenu } from './menu';
+import { electronSqliteBinding } from './native-binding';
+import { UtilityLauncher } from './utility-launcher';
+import { createMainWindow, installSessionPolicy } from './window';
+
+app.enableSandbox();
+let mainWindow: BrowserWindow | null = null;
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+app.whenReady().then(() => {
+  const nativeBinding = electronSqliteBinding();
+  const service = new CoreService({
+    dataDir: join(app.getPath('userData'), 'data'),
+    launcher: new UtilityLauncher(),
+    net: netConfig({ proxy: process.env.TRACEGRAPH_PROXY ?? null }),
+    scanners: scanners.map((s) => s.manifest),
+    ...(nativeBinding ? { nativeBinding } : {}),
+  });
+  installSessionPolicy();
+  mainWindow = createMainWindow();
+  wireIpc(service, () => mainWindow);
+  installMenu(service, () => mainWindow);
+  app.on('second-instance', () => mainWindow?.focus());
+  app.on('window-all-closed', () => {
+    void service.shutdown().finally(() => app.quit());
+  });
+});
