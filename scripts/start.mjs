@@ -34,13 +34,18 @@ run(process.execPath, [
   'warn',
 ]);
 
-const electron = electronBinary();
-const child = electron
-  ? (run(process.execPath, [join(root, 'scripts', 'electron-sqlite.mjs')]),
-    spawn(electron, [root, ...extra], { cwd: root, stdio: 'inherit' }))
-  : (console.log(
-      "Electron's binary is not installed on this machine, so Tracegraph serves the same workbench in your browser instead:",
-    ),
-    spawn(process.execPath, [join(root, 'out', 'node', 'server.js'), ...extra], { cwd: root, stdio: 'inherit' }));
+function startApp() {
+  const electron = electronBinary();
+  if (electron) {
+    run(process.execPath, [join(root, 'scripts', 'electron-sqlite.mjs')]);
+    return spawn(electron, [root, ...extra], { cwd: root, stdio: 'inherit' });
+  }
+  console.log(
+    "Electron's binary is not installed on this machine, so Tracegraph serves the same workbench in your browser instead:",
+  );
+  return spawn(process.execPath, [join(root, 'out', 'node', 'server.js'), ...extra], { cwd: root, stdio: 'inherit' });
+}
+
+const child = startApp();
 child.on('exit', (code) => process.exit(code ?? 0));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
