@@ -1,0 +1,153 @@
+// The target bar: what to scan (validated as typed with the shared parser, so nothing invalid
+// is ever sent), with which scanners, and the warnings an analyst must see before scanning.
+import { useId, useState } from 'react';
+import { parseTarget } from '../../shared/target';
+import { chosenScanners } from '../model/scanners';
+import { checkTarget } from '../model/target';
+import { startScans, updateSettings } from '../store/actions';
+import { useApp, useServices } from '../store/context';
+import { ErrorText } from './ErrorText';
+import { ScannerPicker } from './ScannerPicker';
+import { useAction } from './use-action';
+
+export function TargetInput() {
+  const { client, store } = useServices();
+  const current = useApp((s) => s.caseSlice.current);
+  const scanners = useApp((s) => s.scanners);
+  const setDialog = useApp((s) => s.setDialog);
+  const [text, setText] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const [needCase, setNeedCase] = useState(false);
+  const [switchedOff, setSwitchedOff] = useState<ReadonlySet<string>>(new Set());
+  const scan = useAction((t: string, ids: string[]) => startScans(client, store, t, ids));
+  const settings = useAction((allow: boolean) => updateSettings(client, store, { allowPrivateTargets: allow }));
+  const errorId = useId();
+
+  const check = checkTarget(text, current ?? null);
+  const type = check.state === 'valid' ? check.target.key.type : null;
+  const chosen = type ? chosenScanners(type, scanners, switchedOff) : [];
+  // The parser's own message, shown as soon as there is something to judge (or on an empty submit).
+  const invalidMessage =
+    check.state === 'invalid' ? check.error : check.state === 'empty' && submitted ? emptyMessage() : null;
+
+  const submit = async () => {
+    setSubmitted(true);
+    scan.clearError();
+    if (check.state !== 'valid') return;
+    if (!current) {
+      setNeedCase(true);
+      return;
+    }
+    if (check.blockedInternal || chosen.length === 0) return;
+    await scan.run(
+      text.trim(),
+      chosen.map((s) => s.id),
+    );
+  };
+
+  return (
+    <section className="target-bar" aria-label="Scan a target">
+      <form
+        className="target-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <input
+          className={`target-input${invalidMessage ? ' invalid' : ''}`}
+          name="target"
+          aria-label="Target"
+          aria-invalid={invalidMessage !== null}
+          aria-describedby={invalidMessage ? errorId : undefined}
+          placeholder="Domain, IP address or email address"
+          value={text}
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => {
+            setText(e.target.value);
+            setNeedCase(false);
+            scan.clearError();
+          }}
+        />
+        <ScannerPicker
+          type={type}
+          scanners={scanners}
+          switchedOff={switchedOff}
+          onToggle={(id, on) =>
+            setSwitchedOff((prev) => {
+              const next = new Set(prev);
+              if (on) next.delete(id);
+              else next.add(id);
+              return next;
+            })
+          }
+        />
+        <button
+          type="submit"
+          className="primary"
+          disabled={
+            scan.busy || (check.state === 'valid' && current != null && (check.blockedInternal || chosen.length === 0))
+          }
+        >
+          Scan
+        </button>
+        <div className="target-messages">
+          {invalidMessage ? (
+            <p className="error-text" id={errorId} role="alert" data-testid="target-error">
+              {invalidMessage}
+            </p>
+          ) : null}
+          {check.state === 'valid' && check.target.key.value !== text.trim() ? (
+            <span className="muted" data-testid="target-canonical">
+              {check.target.key.type}: {check.target.key.value}
+            </span>
+          ) : check.state === 'valid' ? (
+            <span className="muted">{check.target.key.type}</span>
+          ) : null}
+          {check.state === 'valid'
+            ? check.warnings.map((w) => (
+                <p key={w} className="warning-text" data-testid="target-warning">
+                  {w}
+                </p>
+              ))
+            : null}
+        </div>
+      </form>
+      {check.state === 'valid' && check.target.internal && current ? (
+        <label className="internal-toggle">
+          <input
+            type="checkbox"
+            checked={current.settings.allowPrivateTargets}
+            disabled={settings.busy}
+            onChange={(e) => void settings.run(e.target.checked)}
+          />
+          Allow internal targets for this case
+        </label>
+      ) : null}
+      <ErrorText error={settings.error} />
+      {needCase && !current ? (
+        <div className="need-case" role="alert">
+          <span>No case is open. Create or open a case first; the scan results are saved in it.</span>
+          <button type="button" onClick={() => setDialog('new-case')}>
+            New case…
+          </button>
+          <button type="button" onClick={() => setDialog('open-case')}>
+            Open…
+          </button>
+        </div>
+      ) : null}
+      {scan.error ? (
+        <p className="error-text" role="alert" data-testid="scan-error">
+          {scan.error.message}
+          {scan.error.field ? ` (${scan.error.field})` : ''}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function emptyMessage(): string {
+  const r = parseTarget('');
+  return r.ok ? '' : r.error;
+}
