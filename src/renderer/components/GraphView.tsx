@@ -10,26 +10,11 @@ import { useEffect, useRef, useState } from 'react';
 import type { EntityType } from '../../shared/model';
 import { applyDiff, diffElements, type GraphData } from '../model/graph';
 import { placeNewNodes } from '../model/layout';
+import type { GraphProbe } from '../model/probe';
 import { useServices } from '../store/context';
 import type { AppStore } from '../store/store';
 import { ContextMenu } from './ContextMenu';
 import { graphStylesheet } from './graph-style';
-
-export interface GraphProbeNode {
-  id: number;
-  type: EntityType;
-  value: string;
-  label: string;
-  /** Centre of the node in page (client) coordinates. */
-  x: number;
-  y: number;
-  selected: boolean;
-}
-
-export interface GraphProbe {
-  nodes(): GraphProbeNode[];
-  edges(): { id: number; from: number; to: number; kind: string }[];
-}
 
 declare global {
   interface Window {
@@ -74,11 +59,13 @@ function syncGraph(cy: Core, rendered: Map<string, string>, graph: GraphData, co
   });
   if (wasEmpty && cy.nodes().length > 0) fitView(cy);
   else if (diff.addNodes.length > 0) {
-    // Bring new nodes into view when they landed outside it.
+    // Bring new nodes into view when they (or their labels, hence the margins) landed outside it.
     const ext = cy.extent();
+    const mx = 80 / cy.zoom();
+    const my = 30 / cy.zoom();
     const outside = diff.addNodes.some((n) => {
       const p = positions.get(n.id);
-      return p !== undefined && (p.x < ext.x1 || p.x > ext.x2 || p.y < ext.y1 || p.y > ext.y2);
+      return p !== undefined && (p.x < ext.x1 + mx || p.x > ext.x2 - mx || p.y < ext.y1 + my || p.y > ext.y2 - my);
     });
     if (outside) fitView(cy);
   }

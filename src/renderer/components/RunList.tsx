@@ -13,7 +13,7 @@ function RunRow({ run, title }: { run: Run; title: string }) {
   const cancel = useAction(() => cancelRun(client, run.id));
   const pct = percent(run.progress);
   return (
-    <tr className={`run status-${run.status}`} data-run-id={run.id} data-status={run.status}>
+    <tr className="run" data-run-id={run.id} data-status={run.status}>
       <td className="mono">#{run.id}</td>
       <td>{title}</td>
       <td className="run-target" title={run.target.value}>

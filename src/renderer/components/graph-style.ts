@@ -24,6 +24,8 @@ export function graphStylesheet(): StylesheetJson {
         'text-margin-y': 4,
         'text-outline-color': BACKGROUND,
         'text-outline-width': 2,
+        'text-wrap': 'ellipsis',
+        'text-max-width': '140px',
         'min-zoomed-font-size': 6,
       },
     },

@@ -13,7 +13,8 @@ export interface PlaceOptions {
   radius: number;
 }
 
-const DEFAULTS: PlaceOptions = { spacing: 70, radius: 140 };
+// Wide enough apart that two neighbours' labels (at most ~140 px, see graph-style) do not touch.
+const DEFAULTS: PlaceOptions = { spacing: 110, radius: 170 };
 
 /** A uniform grid of placed points for near-neighbour checks without scanning everything. */
 class Grid {

@@ -1,0 +1,65 @@
+// Reading and driving the workbench page like an analyst: nodes come from the read-only
+// window.tracegraphGraph probe (their on-screen positions), clicks are real mouse clicks.
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { GraphProbeNode } from '../../src/renderer/model/probe';
+import type { EntityType } from '../../src/shared/model';
+
+export async function graphNodes(page: Page): Promise<GraphProbeNode[]> {
+  return page.evaluate(() => {
+    const probe = (globalThis as { tracegraphGraph?: { nodes(): GraphProbeNode[] } }).tracegraphGraph;
+    return probe ? probe.nodes() : [];
+  });
+}
+
+export async function graphEdges(page: Page): Promise<{ id: number; from: number; to: number; kind: string }[]> {
+  return page.evaluate(() => {
+    const probe = (
+      globalThis as { tracegraphGraph?: { edges(): { id: number; from: number; to: number; kind: string }[] } }
+    ).tracegraphGraph;
+    return probe ? probe.edges() : [];
+  });
+}
+
+/** Waits until a node of that type and value is drawn, and returns it (with its current position). */
+export async function waitForNode(
+  page: Page,
+  type: EntityType,
+  value: string,
+  timeout = 30_000,
+): Promise<GraphProbeNode> {
+  let found: GraphProbeNode | undefined;
+  await expect
+    .poll(
+      async () => {
+        found = (await graphNodes(page)).find((n) => n.type === type && n.value === value);
+        return found !== undefined;
+      },
+      { timeout, interval: 100 },
+    )
+    .toBe(true);
+  // Take the position again after layout and fit have settled.
+  await page.waitForTimeout(150);
+  return (await graphNodes(page)).find((n) => n.type === type && n.value === value) as GraphProbeNode;
+}
+
+export async function clickNode(page: Page, node: GraphProbeNode, button: 'left' | 'right' = 'left'): Promise<void> {
+  const fresh = (await graphNodes(page)).find((n) => n.id === node.id) ?? node;
+  await page.mouse.click(fresh.x, fresh.y, { button });
+}
+
+export async function createCase(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'New case…' }).first().click();
+  await page.getByLabel('Case name').fill(name);
+  await page.getByRole('button', { name: 'Create case' }).click();
+  await page.getByTestId('case-name').getByText(name).waitFor();
+}
+
+export async function scanText(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Target', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Scan', exact: true }).click();
+}
+
+export async function readXss(page: Page): Promise<unknown> {
+  return page.evaluate(() => (globalThis as { __xss?: unknown }).__xss);
+}
