@@ -99,6 +99,8 @@ export interface DnsResponse {
   truncated: boolean;
   answers: DnsAnswerRecord[];
   authorities: DnsAnswerRecord[];
+  /** The additional section (EDNS OPT shown as a pseudo-record), when the resolver reports it. */
+  additionals?: DnsAnswerRecord[];
   /** The response packet as received, for evidence. */
   raw: Uint8Array;
 }

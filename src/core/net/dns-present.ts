@@ -1,0 +1,161 @@
+// Presentation form of decoded DNS records: one printable line per record, whatever bytes the
+// server sent. Names and strings written by an adversary are escaped (\DDD), never passed through.
+import * as packet from 'dns-packet';
+import type { DnsAnswerRecord } from '../../shared/scanner';
+
+const encoder = new TextEncoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function escapeBytes(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += `\\${byte.toString().padStart(3, '0')}`;
+  return out;
+}
+
+/**
+ * A domain name as text: printable ASCII kept (backslash escaped); anything else as \DDD of its
+ * UTF-8 bytes, so a look-alike or control character can never pass for a plain name.
+ */
+export function presentName(name: string): string {
+  if (name === '' || name === '.') return '.';
+  let out = '';
+  for (const ch of name.replace(/\.$/, '')) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === '\\') out += '\\\\';
+    else if (code > 0x20 && code < 0x7f) out += ch;
+    else out += escapeBytes(encoder.encode(ch));
+  }
+  return out;
+}
+
+// Control, format (bidi overrides, zero-width) and separator characters are escaped in text.
+const UNSAFE_CHAR = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/u;
+
+/** A character-string (TXT, CAA value): valid UTF-8 kept except unsafe characters; else bytes escaped. */
+export function presentText(bytes: Uint8Array, quoteEscape = false): string {
+  let text: string | undefined;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) {
+    let out = '';
+    for (const byte of bytes) {
+      if (byte === 0x5c) out += '\\\\';
+      else if (quoteEscape && byte === 0x22) out += '\\"';
+      else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
+      else out += escapeBytes(Uint8Array.of(byte));
+    }
+    return out;
+  }
+  let out = '';
+  for (const ch of text) {
+    if (ch === '\\') out += '\\\\';
+    else if (quoteEscape && ch === '"') out += '\\"';
+    else if (UNSAFE_CHAR.test(ch)) out += escapeBytes(encoder.encode(ch));
+    else out += ch;
+  }
+  return out;
+}
+
+function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value === 'string') return encoder.encode(value);
+  return new Uint8Array(0);
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** RFC 3597 generic form: \# <length> <hex>. */
+function generic(bytes: Uint8Array): string {
+  return bytes.length === 0 ? '\\# 0' : `\\# ${bytes.length} ${Buffer.from(bytes).toString('hex')}`;
+}
+
+// dns-packet exports its per-type codecs but its type definitions do not declare them.
+const recordCodec = (packet as unknown as { record(type: string): { encode(data: unknown): Buffer } }).record;
+
+/** Re-encodes a structured rdata dns-packet decoded, to show types we do not format ourselves. */
+function reencoded(type: string, data: unknown): string {
+  try {
+    const encoded = recordCodec(type).encode(data);
+    return generic(encoded.subarray(2));
+  } catch {
+    return '\\# ?';
+  }
+}
+
+type Fields = Record<string, unknown>;
+
+function fields(data: unknown): Fields {
+  return typeof data === 'object' && data !== null && !(data instanceof Uint8Array) ? (data as Fields) : {};
+}
+
+/** The presentation form of one record's data. Never throws. */
+export function presentData(type: string, data: unknown): string {
+  switch (type) {
+    case 'A':
+    case 'AAAA':
+      // dns-packet decodes addresses itself; anything that is not a plain address is escaped.
+      return typeof data === 'string' && /^[0-9a-fA-F.:]+$/.test(data) ? data : '\\# ?';
+    case 'NS':
+    case 'CNAME':
+    case 'PTR':
+    case 'DNAME':
+      return presentName(str(data));
+    case 'MX': {
+      const f = fields(data);
+      return `${num(f.preference)} ${presentName(str(f.exchange))}`;
+    }
+    case 'SOA': {
+      const f = fields(data);
+      return [
+        presentName(str(f.mname)),
+        presentName(str(f.rname)),
+        num(f.serial),
+        num(f.refresh),
+        num(f.retry),
+        num(f.expire),
+        num(f.minimum),
+      ].join(' ');
+    }
+    case 'TXT': {
+      // Strings concatenated: that is how SPF, DMARC and verification tokens are read (RFC 7208 3.3).
+      const parts = Array.isArray(data) ? data : [data];
+      return parts.map((part) => presentText(toBytes(part))).join('');
+    }
+    case 'CAA': {
+      const f = fields(data);
+      return `${num(f.flags)} ${presentText(toBytes(str(f.tag)))} "${presentText(toBytes(str(f.value)), true)}"`;
+    }
+    case 'SRV': {
+      const f = fields(data);
+      return `${num(f.priority)} ${num(f.weight)} ${num(f.port)} ${presentName(str(f.target))}`;
+    }
+    default:
+      if (data instanceof Uint8Array) return generic(data);
+      return reencoded(type, data);
+  }
+}
+
+function presentOpt(record: packet.OptAnswer): string {
+  const options = Array.isArray(record.options) ? record.options.length : 0;
+  return `version: ${num(record.ednsVersion)}, flags:${record.flag_do ? ' do' : ''}; udp: ${num(record.udpPayloadSize)}${
+    options > 0 ? `; options: ${options}` : ''
+  }`;
+}
+
+/** One decoded record in presentation form. Never throws. */
+export function presentRecord(record: packet.Answer): DnsAnswerRecord {
+  const type = typeof record.type === 'string' ? record.type : 'UNKNOWN';
+  const name = presentName(typeof record.name === 'string' ? record.name : '');
+  if (type === 'OPT') return { name, type, ttl: 0, data: presentOpt(record as packet.OptAnswer) };
+  const withData = record as { ttl?: unknown; data?: unknown };
+  return { name, type, ttl: num(withData.ttl), data: presentData(type, withData.data) };
+}

@@ -1,0 +1,190 @@
+// How the lab's authoritative server answers one query: pure bytes in, bytes out, so every
+// malformed or hostile query can be tested without sockets.
+import * as packet from 'dns-packet';
+import type { CompiledZone, StoredRecord, ZoneRecordType } from './zone';
+
+/** The payload size this server advertises in its own OPT record. */
+export const SERVER_UDP_SIZE = 1232;
+const MAX_UDP_SIZE = 4096;
+const MAX_TCP_SIZE = 65535;
+/** CNAME steps followed inside a zone before giving up (loops end sooner, by the visited set). */
+const MAX_CHAIN = 16;
+
+const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
+type Rcode = (typeof RCODE)[keyof typeof RCODE];
+
+export type Transport = 'udp' | 'tcp';
+
+interface Lookup {
+  rcode: Rcode;
+  answers: packet.Answer[];
+  authorities: packet.Answer[];
+}
+
+function toAnswer(record: StoredRecord, ttl = record.ttl): packet.Answer {
+  // The stored data was shaped for this type by compileZone; the union cannot be narrowed per type here.
+  return { name: record.name, type: record.type, class: 'IN', ttl, data: record.data } as packet.Answer;
+}
+
+function negativeAuthority(zone: CompiledZone): packet.Answer[] {
+  const soa = zone.soa;
+  if (!soa) return [];
+  const minimum = typeof soa.data === 'object' && 'minimum' in soa.data ? (soa.data.minimum ?? soa.ttl) : soa.ttl;
+  // RFC 2308: a negative answer is cached for the lesser of the SOA's TTL and its minimum field.
+  return [toAnswer(soa, Math.min(soa.ttl, minimum))];
+}
+
+/** The zone with the longest origin that contains the name. */
+export function findZone(zones: readonly CompiledZone[], name: string): CompiledZone | undefined {
+  let best: CompiledZone | undefined;
+  for (const zone of zones) {
+    if (
+      (name === zone.origin || name.endsWith(`.${zone.origin}`)) &&
+      (!best || zone.origin.length > best.origin.length)
+    ) {
+      best = zone;
+    }
+  }
+  return best;
+}
+
+export function lookup(zones: readonly CompiledZone[], qname: string, qtype: string): Lookup {
+  const name0 = qname.replace(/\.$/, '').toLowerCase();
+  const zone = findZone(zones, name0);
+  if (!zone) return { rcode: RCODE.REFUSED, answers: [], authorities: [] };
+  const answers: packet.Answer[] = [];
+  const visited = new Set<string>([name0]);
+  let name = name0;
+  for (let step = 0; step <= MAX_CHAIN; step++) {
+    const node = zone.names.get(name);
+    if (!node) {
+      const rcode = zone.existing.has(name) ? RCODE.NOERROR : RCODE.NXDOMAIN;
+      return { rcode, answers, authorities: negativeAuthority(zone) };
+    }
+    if (qtype === 'ANY') {
+      for (const records of node.values()) for (const r of records) answers.push(toAnswer(r));
+      return { rcode: RCODE.NOERROR, answers, authorities: [] };
+    }
+    const records = node.get(qtype as ZoneRecordType);
+    if (records && records.length > 0) {
+      for (const r of records) answers.push(toAnswer(r));
+      return { rcode: RCODE.NOERROR, answers, authorities: [] };
+    }
+    const cname = node.get('CNAME')?.[0];
+    if (!cname || qtype === 'CNAME') return { rcode: RCODE.NOERROR, answers, authorities: negativeAuthority(zone) };
+    answers.push(toAnswer(cname));
+    const target = String(cname.data);
+    // The chain is followed only inside this zone, and never twice through the same name.
+    if (visited.has(target) || !(target === zone.origin || target.endsWith(`.${zone.origin}`))) break;
+    visited.add(target);
+    name = target;
+  }
+  return { rcode: RCODE.NOERROR, answers, authorities: [] };
+}
+
+/** A header-only reply (FORMERR, NOTIMP) for a query too broken to echo. */
+function bareReply(query: Buffer, rcode: Rcode): Buffer {
+  const reply = Buffer.alloc(12);
+  reply.writeUInt16BE(query.readUInt16BE(0), 0);
+  const flags = query.readUInt16BE(2);
+  // QR set; opcode and RD copied from the query; our rcode.
+  reply.writeUInt16BE(0x8000 | (flags & 0x7800) | (flags & 0x0100) | rcode, 2);
+  return reply;
+}
+
+function encodeWithin(response: packet.Packet, limit: number): Buffer {
+  const full = packet.encode(response);
+  if (full.length <= limit) return full;
+  const opt = (response.additionals ?? []).filter((a) => a.type === 'OPT');
+  const flags = (response.flags ?? 0) | packet.TRUNCATED_RESPONSE;
+  if (limit < MAX_TCP_SIZE) {
+    // UDP: an empty truncated answer tells the client to ask again over TCP.
+    return packet.encode({ ...response, flags, answers: [], authorities: [], additionals: opt });
+  }
+  // TCP has nowhere else to go: keep as many whole answers as fit.
+  const answers = response.answers ?? [];
+  let low = 0;
+  let high = answers.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    const size = packet.encodingLength({
+      ...response,
+      answers: answers.slice(0, mid),
+      authorities: [],
+      additionals: opt,
+    });
+    if (size <= limit) low = mid;
+    else high = mid - 1;
+  }
+  return packet.encode({ ...response, flags, answers: answers.slice(0, low), authorities: [], additionals: opt });
+}
+
+/**
+ * The reply to one query packet, or null when nothing should be sent (not a query, or too short
+ * to carry an id). Never throws.
+ */
+export function answerQuery(zones: readonly CompiledZone[], bytes: Buffer, transport: Transport): Buffer | null {
+  if (bytes.length < 12) return null;
+  // Never answer a response: two servers would bounce packets forever.
+  if ((bytes[2] ?? 0) & 0x80) return null;
+  const opcode = ((bytes[2] ?? 0) >> 3) & 0x0f;
+  if (opcode !== 0) return bareReply(bytes, RCODE.NOTIMP);
+  let query: packet.DecodedPacket;
+  try {
+    query = packet.decode(bytes);
+  } catch {
+    return bareReply(bytes, RCODE.FORMERR);
+  }
+  const questions = (query.questions ?? []).filter((q) => q !== undefined);
+  const question = questions[0];
+  if (questions.length !== 1 || !question) return bareReply(bytes, RCODE.FORMERR);
+  // A name that decoded to text the encoder would write back longer (invalid UTF-8) is not echoed.
+  if (question.name.split('.').some((label) => Buffer.byteLength(label) > 63)) return bareReply(bytes, RCODE.FORMERR);
+
+  const opt = (query.additionals ?? []).find((a): a is packet.OptAnswer => a?.type === 'OPT');
+  const additionals: packet.Answer[] = [];
+  let result: Lookup;
+  let extendedRcode = 0;
+  if (opt && opt.ednsVersion > 0) {
+    // BADVERS (16): only EDNS version 0 exists.
+    result = { rcode: RCODE.NOERROR, answers: [], authorities: [] };
+    extendedRcode = 1;
+  } else if (question.class !== 'IN') {
+    result = { rcode: RCODE.REFUSED, answers: [], authorities: [] };
+  } else {
+    result = lookup(zones, question.name, question.type);
+  }
+  if (opt) {
+    additionals.push({
+      type: 'OPT',
+      name: '.',
+      udpPayloadSize: SERVER_UDP_SIZE,
+      extendedRcode,
+      ednsVersion: 0,
+      // The DO bit is echoed (RFC 3225); this server signs nothing, so it changes nothing else.
+      flags: opt.flag_do ? packet.DNSSEC_OK : 0,
+      flag_do: opt.flag_do,
+      options: [],
+    });
+  }
+  const recursionDesired = query.flag_rd ? packet.RECURSION_DESIRED : 0;
+  const authoritative = result.rcode === RCODE.REFUSED ? 0 : packet.AUTHORITATIVE_ANSWER;
+  const response: packet.Packet = {
+    type: 'response',
+    id: query.id ?? 0,
+    // dns-packet ignores a top-level rcode when encoding: it has to be in the flags.
+    flags: authoritative | recursionDesired | result.rcode,
+    questions: [question],
+    answers: result.answers,
+    authorities: result.authorities,
+    additionals,
+  };
+  const limit =
+    transport === 'tcp' ? MAX_TCP_SIZE : opt ? Math.min(Math.max(opt.udpPayloadSize, 512), MAX_UDP_SIZE) : 512;
+  try {
+    return encodeWithin(response, limit);
+  } catch {
+    // A question dns-packet decoded but cannot re-encode (a label over 63 bytes, say).
+    return bareReply(bytes, RCODE.FORMERR);
+  }
+}

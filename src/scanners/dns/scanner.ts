@@ -1,0 +1,506 @@
+// The DNS scanner: what a domain's (or an email domain's) records say, and what an address's PTR
+// says. Everything goes through ctx.net.resolver; every response is kept as evidence (a dig-like
+// text and the raw packet) and every entity, relation and finding cites the responses behind it.
+import type { EntityKey } from '../../shared/model';
+import type {
+  DnsAnswerRecord,
+  DnsRecordType,
+  DnsResponse,
+  ScanContext,
+  ScanEvent,
+  ScanInput,
+  Scanner,
+} from '../../shared/scanner';
+import { canonicalValue } from '../../shared/target';
+import { formatResponse } from './dig';
+import { GraphBuilder } from './graph';
+import { dnsManifest } from './manifest';
+import { addressOf, domainOf, nameKey, parseMx, parseSoa, reverseName, type SoaData } from './records';
+
+export const DOMAIN_QUERY_TYPES: readonly DnsRecordType[] = ['A', 'AAAA', 'MX', 'NS', 'TXT', 'CNAME', 'SOA'];
+/** Queries in flight at once: enough to be quick, few enough not to look like a flood. */
+const CONCURRENCY = 4;
+/** Records of one type taken from one answer; a hostile server can send thousands. */
+export const MAX_RECORDS = 256;
+/** CNAME links followed from the queried name. */
+export const MAX_CHAIN = 16;
+/** Addresses whose PTR is asked for in one run. */
+export const MAX_REVERSE = 64;
+const MAX_TXT_RECORDS = 64;
+const MAX_TXT_CHARS = 4096;
+
+interface Query {
+  name: string;
+  type: DnsRecordType;
+}
+
+type Outcome = { query: Query; response: DnsResponse; refs: string[] } | { query: Query; error: string };
+type Answered = Extract<Outcome, { response: DnsResponse }>;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error('cancelled');
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+const domain = (value: string): EntityKey => ({ type: 'domain', value });
+const ip = (value: string): EntityKey => ({ type: 'ip', value });
+
+/** Evidence references, unique within the run. */
+class Refs {
+  private count = 0;
+  next(query: Query): { text: string; raw: string } {
+    this.count++;
+    const base = `${this.count}:${query.type}:${query.name.slice(0, 150)}`;
+    return { text: base, raw: `${base}:raw` };
+  }
+}
+
+/** The CNAME chain from a name through one answer section: names visited and links, bounded. */
+export function cnameChain(start: string, answers: readonly DnsAnswerRecord[]) {
+  const targets = new Map<string, string>();
+  for (const record of answers) {
+    const owner = nameKey(record.name);
+    if (record.type === 'CNAME' && !targets.has(owner)) targets.set(owner, nameKey(record.data));
+  }
+  const names = [start];
+  const links: [string, string][] = [];
+  let loop = false;
+  let current = start;
+  for (let step = 0; step < MAX_CHAIN; step++) {
+    const target = targets.get(current);
+    if (target === undefined) break;
+    links.push([current, target]);
+    if (names.includes(target)) {
+      loop = true;
+      break;
+    }
+    names.push(target);
+    current = target;
+  }
+  return { names, links, loop };
+}
+
+/** Records of a type owned by a name of the chain (records about other names are ignored). */
+function recordsOf(response: DnsResponse, type: string, chain: readonly string[]): DnsAnswerRecord[] {
+  const owners = new Set(chain);
+  return response.answers.filter((r) => r.type === type && owners.has(nameKey(r.name)));
+}
+
+/**
+ * Runs queries at most CONCURRENCY at a time, yielding progress as each completes, and returns
+ * the outcomes in query order (so what follows is emitted in a stable order).
+ */
+async function* runQueries(
+  queries: readonly Query[],
+  ctx: ScanContext,
+  progress: { from: number; to: number },
+): AsyncGenerator<ScanEvent, Outcome[]> {
+  const outcomes: Outcome[] = new Array(queries.length);
+  const inFlight = new Map<number, Promise<number>>();
+  let next = 0;
+  let done = 0;
+  const launch = (index: number): void => {
+    const query = queries[index] as Query;
+    const settle = ctx.net.resolver.query(query.name, query.type, ctx.signal).then(
+      (response) => {
+        outcomes[index] = { query, response, refs: [] };
+      },
+      (error: unknown) => {
+        outcomes[index] = { query, error: errorText(error) };
+      },
+    );
+    inFlight.set(
+      index,
+      settle.then(() => index),
+    );
+  };
+  while (next < queries.length && inFlight.size < CONCURRENCY) launch(next++);
+  while (inFlight.size > 0) {
+    const finished = await Promise.race(inFlight.values());
+    inFlight.delete(finished);
+    if (ctx.signal.aborted) throw abortError(ctx.signal);
+    done++;
+    const query = queries[finished] as Query;
+    yield {
+      kind: 'progress',
+      fraction: progress.from + ((progress.to - progress.from) * done) / queries.length,
+      message: `${query.type} ${query.name.slice(0, 300)}`,
+    };
+    if (next < queries.length) launch(next++);
+  }
+  return outcomes;
+}
+
+/** Evidence events for every answered query (dig-like text, then the raw packet); fills in refs. */
+function evidenceOf(outcomes: Outcome[], refs: Refs): ScanEvent[] {
+  const events: ScanEvent[] = [];
+  for (const outcome of outcomes) {
+    if (!('response' in outcome)) continue;
+    const { response, query } = outcome;
+    const ref = refs.next(query);
+    const source = `dns://${response.server}/${query.name}?type=${query.type}`.slice(0, 2048);
+    events.push(
+      {
+        kind: 'evidence',
+        ref: ref.text,
+        mediaType: 'text/plain; charset=utf-8',
+        source,
+        encoding: 'utf8',
+        content: formatResponse(response),
+      },
+      {
+        kind: 'evidence',
+        ref: ref.raw,
+        mediaType: 'application/dns-message',
+        source,
+        encoding: 'base64',
+        content: base64(response.raw),
+      },
+    );
+    outcome.refs = [ref.text, ref.raw];
+  }
+  return events;
+}
+
+function answered(outcomes: Outcome[]): Answered[] {
+  return outcomes.filter((o): o is Answered => 'response' in o);
+}
+
+/** Reads one domain's answers into the graph; returns the addresses found (for PTR lookups). */
+function analyseDomain(name: string, outcomes: Outcome[], graph: GraphBuilder, ctx: ScanContext): string[] {
+  const subject = domain(name);
+  const responses = answered(outcomes);
+  graph.entity(
+    subject,
+    responses.flatMap((o) => o.refs),
+  );
+  const addresses = new Set<string>();
+  const byType = new Map<DnsRecordType, Answered>(responses.map((o) => [o.query.type, o]));
+  const txt: string[] = [];
+  let soa: SoaData | undefined;
+  let zone: string | undefined;
+  let nullMx: Answered | undefined;
+  const skipped: string[] = [];
+  const oversized: { text: string; refs: string[] }[] = [];
+  const loops: string[] = [];
+  const dangling: { target: string; refs: string[] }[] = [];
+
+  const take = (records: DnsAnswerRecord[], type: string, o: Answered): DnsAnswerRecord[] => {
+    if (records.length > MAX_RECORDS) {
+      oversized.push({
+        text: `The ${type} answer held ${records.length} records; the first ${MAX_RECORDS} were kept.`,
+        refs: o.refs,
+      });
+    }
+    return records.slice(0, MAX_RECORDS);
+  };
+  const valid = (text: string, what: string): string | undefined => {
+    const value = domainOf(text);
+    if (value === undefined) skipped.push(`${what} "${text.slice(0, 100)}"`);
+    return value;
+  };
+
+  for (const o of responses) {
+    const { response, refs, query } = o;
+    const chain = cnameChain(name, response.answers);
+    for (const [from, to] of chain.links) {
+      const fromName = valid(from, 'CNAME owner');
+      const toName = valid(to, 'CNAME target');
+      if (fromName && toName) graph.relation(domain(fromName), 'cname_to', domain(toName), refs);
+    }
+    if (chain.loop) loops.push(...refs);
+    if (response.rcode === 'NXDOMAIN' && chain.links.length > 0) {
+      dangling.push({ target: chain.names[chain.names.length - 1] ?? '', refs });
+    }
+    switch (query.type) {
+      case 'A':
+      case 'AAAA':
+        for (const record of take(recordsOf(response, query.type, chain.names), query.type, o)) {
+          const address = addressOf(record.data, query.type);
+          if (!address) {
+            skipped.push(`${query.type} data "${record.data.slice(0, 100)}"`);
+            continue;
+          }
+          addresses.add(address);
+          const owner = nameKey(record.name);
+          graph.relation(
+            subject,
+            'resolves_to',
+            ip(address),
+            refs,
+            owner === name ? undefined : { via: chain.names.slice(1) },
+          );
+          const ownerName = owner === name ? undefined : valid(owner, 'owner');
+          if (ownerName) graph.relation(domain(ownerName), 'resolves_to', ip(address), refs);
+        }
+        break;
+      case 'MX':
+        for (const record of take(recordsOf(response, 'MX', chain.names), 'MX', o)) {
+          const mx = parseMx(record.data);
+          if (!mx) skipped.push(`MX data "${record.data.slice(0, 100)}"`);
+          else if (mx.exchange === '') nullMx = o;
+          else graph.relation(subject, 'has_mx', domain(mx.exchange), refs, { preference: mx.preference });
+        }
+        break;
+      case 'NS':
+        for (const record of take(recordsOf(response, 'NS', chain.names), 'NS', o)) {
+          const ns = valid(record.data, 'NS name');
+          if (ns) graph.relation(subject, 'has_ns', domain(ns), refs);
+        }
+        break;
+      case 'TXT':
+        for (const record of take(recordsOf(response, 'TXT', chain.names), 'TXT', o)) {
+          if (txt.length < MAX_TXT_RECORDS) txt.push(record.data.slice(0, MAX_TXT_CHARS));
+        }
+        break;
+      case 'SOA': {
+        const record = recordsOf(response, 'SOA', chain.names)[0];
+        const parsed = record ? parseSoa(record.data) : undefined;
+        if (record && parsed) {
+          soa = parsed;
+          zone = domainOf(record.name) ?? zone;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    // A negative answer names the zone it came from in its authority SOA.
+    if (zone === undefined) {
+      const authority = response.authorities.find((r) => r.type === 'SOA');
+      if (authority) zone = domainOf(authority.name);
+    }
+  }
+
+  if (txt.length > 0) graph.prop(subject, 'txt', txt);
+  if (soa) graph.prop(subject, 'soa', { ...soa });
+  if (zone) graph.prop(subject, 'zone', zone);
+  if (nullMx) graph.prop(subject, 'nullMx', true);
+  if (skipped.length > 0) {
+    ctx.log.warn(`dns: skipped ${skipped.length} invalid value(s) for ${name}: ${skipped.slice(0, 5).join(', ')}`);
+  }
+
+  // Findings, each on the evidence that shows it.
+  const nx = responses.filter((o) => o.response.rcode === 'NXDOMAIN');
+  if (dangling.length > 0) {
+    const target = dangling[0]?.target ?? '';
+    graph.finding({
+      about: subject,
+      severity: 'medium',
+      title: `${name} is an alias of ${target.slice(0, 200)}, which does not exist`,
+      detail:
+        `${name} has a CNAME chain ending at ${target.slice(0, 300)}, and the resolver answered NXDOMAIN for it. ` +
+        'A dangling alias can let whoever registers or claims the target serve content under this name (subdomain takeover).',
+      evidence: dangling.flatMap((d) => d.refs),
+    });
+  } else if (nx.length > 0) {
+    graph.finding({
+      about: subject,
+      severity: 'info',
+      title: `${name} does not resolve`,
+      detail: `The resolver answered NXDOMAIN (no such name) for the ${nx.map((o) => o.query.type).join(', ')} queries: ${name} does not exist in DNS.`,
+      evidence: nx.flatMap((o) => o.refs),
+    });
+  } else {
+    const a = byType.get('A');
+    const aaaa = byType.get('AAAA');
+    const noAddresses = a?.response.rcode === 'NOERROR' && aaaa?.response.rcode === 'NOERROR' && addresses.size === 0;
+    // A CNAME loop has its own finding; "no addresses" would only repeat it.
+    if (a && aaaa && noAddresses && loops.length === 0) {
+      graph.finding({
+        about: subject,
+        severity: 'info',
+        title: `${name} has no A or AAAA records`,
+        detail: `${name} exists in DNS but points at no IPv4 or IPv6 address.`,
+        evidence: [...a.refs, ...aaaa.refs],
+      });
+    }
+    const ns = byType.get('NS');
+    const isApex = zone === name && soa !== undefined;
+    if (isApex && ns && ns.response.rcode === 'NOERROR' && recordsOf(ns.response, 'NS', [name]).length === 0) {
+      graph.finding({
+        about: subject,
+        severity: 'low',
+        title: `${name} has no NS records`,
+        detail: `${name} is a zone apex (it has an SOA record) but its zone lists no name servers: the delegation is broken or misconfigured.`,
+        evidence: [...ns.refs, ...(byType.get('SOA')?.refs ?? [])],
+      });
+    }
+  }
+  if (nullMx) {
+    graph.finding({
+      about: subject,
+      severity: 'info',
+      title: `${name} accepts no email (null MX)`,
+      detail: `${name} publishes the null MX record "0 ." (RFC 7505): it declares that it receives no email.`,
+      evidence: nullMx.refs,
+    });
+  }
+  const errorRcodes = new Map<string, Answered[]>();
+  for (const o of responses) {
+    if (o.response.rcode === 'NOERROR' || o.response.rcode === 'NXDOMAIN') continue;
+    errorRcodes.set(o.response.rcode, [...(errorRcodes.get(o.response.rcode) ?? []), o]);
+  }
+  for (const [rcode, list] of errorRcodes) {
+    graph.finding({
+      about: subject,
+      severity: 'low',
+      title: `The resolver answered ${rcode} for ${name}`,
+      detail: `The ${list.map((o) => o.query.type).join(', ')} queries for ${name} were answered ${rcode}; their records are unknown.`,
+      evidence: list.flatMap((o) => o.refs),
+    });
+  }
+  if (loops.length > 0) {
+    graph.finding({
+      about: subject,
+      severity: 'low',
+      title: `CNAME loop at ${name}`,
+      detail: `The aliases (CNAME records) starting at ${name} lead back to a name already visited; the name cannot resolve.`,
+      evidence: [...new Set(loops)],
+    });
+  }
+  if (oversized.length > 0) {
+    graph.finding({
+      about: subject,
+      severity: 'low',
+      title: `Oversized DNS answers for ${name}`,
+      detail: oversized.map((o) => o.text).join(' '),
+      evidence: [...new Set(oversized.flatMap((o) => o.refs))],
+    });
+  }
+  const failed = outcomes.filter((o): o is Extract<Outcome, { error: string }> => 'error' in o);
+  if (failed.length > 0) {
+    graph.finding({
+      about: subject,
+      severity: 'info',
+      title: `Some DNS queries for ${name} failed`,
+      detail: failed.map((o) => `${o.query.type}: ${o.error}`).join('\n'),
+    });
+  }
+  return [...addresses];
+}
+
+/** PTR answers for one address into the graph; true when it has a reverse name. */
+function analysePtr(address: string, o: Answered, graph: GraphBuilder, ctx: ScanContext): boolean {
+  const start = nameKey(o.query.name);
+  const chain = cnameChain(start, o.response.answers);
+  graph.entity(ip(address), o.refs);
+  let found = false;
+  const records = recordsOf(o.response, 'PTR', chain.names);
+  for (const record of records.slice(0, MAX_RECORDS)) {
+    const target = domainOf(record.data);
+    if (!target) {
+      ctx.log.warn(`dns: skipped invalid PTR name "${record.data.slice(0, 100)}" for ${address}`);
+      continue;
+    }
+    graph.relation(ip(address), 'ptr_to', domain(target), o.refs);
+    found = true;
+  }
+  return found;
+}
+
+async function* scanDomain(name: string, ctx: ScanContext, refs: Refs): AsyncGenerator<ScanEvent> {
+  yield { kind: 'progress', fraction: 0, message: `querying ${name}` };
+  const queries = DOMAIN_QUERY_TYPES.map((type) => ({ name, type }));
+  const outcomes = yield* runQueries(queries, ctx, { from: 0, to: 0.6 });
+  if (outcomes.every((o) => 'error' in o)) {
+    const first = outcomes.find((o): o is Extract<Outcome, { error: string }> => 'error' in o);
+    throw new Error(`every DNS query for ${name} failed: ${first?.error ?? 'no answer'}`);
+  }
+  yield* evidenceOf(outcomes, refs);
+  const graph = new GraphBuilder();
+  const addresses = analyseDomain(name, outcomes, graph, ctx);
+  yield* graph.drain();
+
+  if (ctx.options.reverse === false || addresses.length === 0) return;
+  if (addresses.length > MAX_REVERSE) {
+    ctx.log.info(`dns: asking PTR for the first ${MAX_REVERSE} of ${addresses.length} addresses`);
+  }
+  const targets = addresses.slice(0, MAX_REVERSE);
+  const reverse = yield* runQueries(
+    targets.map((address) => ({ name: reverseName(address), type: 'PTR' as const })),
+    ctx,
+    { from: 0.6, to: 0.95 },
+  );
+  yield* evidenceOf(reverse, refs);
+  reverse.forEach((o, index) => {
+    if ('response' in o) analysePtr(targets[index] as string, o, graph, ctx);
+    else ctx.log.warn(`dns: ${o.error}`);
+  });
+  yield* graph.drain();
+}
+
+async function* scanIp(address: string, ctx: ScanContext, refs: Refs): AsyncGenerator<ScanEvent> {
+  yield { kind: 'progress', fraction: 0, message: `querying the PTR of ${address}` };
+  const query: Query = { name: reverseName(address), type: 'PTR' };
+  const [outcome] = yield* runQueries([query], ctx, { from: 0, to: 0.9 });
+  if (!outcome || 'error' in outcome) {
+    throw new Error(
+      `the PTR query for ${address} failed: ${outcome && 'error' in outcome ? outcome.error : 'no answer'}`,
+    );
+  }
+  yield* evidenceOf([outcome], refs);
+  const graph = new GraphBuilder();
+  const found = analysePtr(address, outcome, graph, ctx);
+  const rcode = outcome.response.rcode;
+  if (!found && (rcode === 'NOERROR' || rcode === 'NXDOMAIN')) {
+    graph.finding({
+      about: ip(address),
+      severity: 'info',
+      title: `${address} has no reverse DNS name`,
+      detail: `The resolver answered ${rcode} for ${query.name} PTR: no name is published for this address.`,
+      evidence: outcome.refs,
+    });
+  } else if (!found) {
+    graph.finding({
+      about: ip(address),
+      severity: 'low',
+      title: `The resolver answered ${rcode} for the PTR of ${address}`,
+      detail: `The PTR query ${query.name} was answered ${rcode}; the reverse name is unknown.`,
+      evidence: outcome.refs,
+    });
+  }
+  yield* graph.drain();
+}
+
+async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEvent> {
+  const refs = new Refs();
+  switch (input.type) {
+    case 'domain': {
+      const name = canonicalValue('domain', input.value);
+      if (!name) throw new Error(`"${input.value.slice(0, 300)}" is not a valid domain name`);
+      yield* scanDomain(name, ctx, refs);
+      break;
+    }
+    case 'ip': {
+      const address = canonicalValue('ip', input.value);
+      if (!address) throw new Error(`"${input.value.slice(0, 300)}" is not a valid IP address`);
+      yield* scanIp(address, ctx, refs);
+      break;
+    }
+    case 'email': {
+      const email = canonicalValue('email', input.value);
+      if (!email) throw new Error(`"${input.value.slice(0, 300)}" is not a valid email address`);
+      const name = email.slice(email.lastIndexOf('@') + 1);
+      // The address itself is the proof that it uses this domain; the DNS answers follow.
+      const graph = new GraphBuilder();
+      graph.relation({ type: 'email', value: email }, 'uses_email_domain', domain(name), []);
+      yield* graph.drain();
+      yield* scanDomain(name, ctx, refs);
+      break;
+    }
+    default:
+      throw new Error(`the dns scanner does not accept ${input.type} entities`);
+  }
+  yield { kind: 'progress', fraction: 1, message: 'done' };
+}
+
+export const dnsScanner: Scanner = { manifest: dnsManifest, run };

@@ -1,0 +1,10 @@
+// Every scanner module the app knows. The follow-up menu on a node is every scanner here that
+// accepts the node's type.
+import type { Scanner } from '../shared/scanner';
+import { dnsScanner } from './dns/scanner';
+
+export const scanners: Scanner[] = [dnsScanner];
+
+export function findScanner(id: string): Scanner | undefined {
+  return scanners.find((scanner) => scanner.manifest.id === id);
+}

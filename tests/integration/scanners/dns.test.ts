@@ -1,0 +1,383 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as packet from 'dns-packet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNet } from '../../../src/core/net';
+import { type DnsServer, startDnsServer } from '../../../src/lab/dns/server';
+import type { ZoneInput } from '../../../src/lab/dns/zone';
+import { dnsScanner } from '../../../src/scanners/dns/scanner';
+import type { EntityKey, JsonValue } from '../../../src/shared/model';
+import { type Net, ScanEvent, type ScanInput } from '../../../src/shared/scanner';
+
+const zones = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../../src/scanners/dns/fixtures/nova.zones.json'), 'utf8'),
+) as ZoneInput[];
+
+let server: DnsServer;
+let net: Net;
+let resolver: string;
+
+beforeAll(async () => {
+  server = await startDnsServer({ zones });
+  resolver = `127.0.0.1:${server.address.port}`;
+  net = createNet({ resolvers: [resolver], proxy: null, timeoutMs: 1000, retries: 1 });
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+type Of<K extends ScanEvent['kind']> = Extract<ScanEvent, { kind: K }>;
+
+interface Run {
+  events: ScanEvent[];
+  evidence: Of<'evidence'>[];
+  entities: Of<'entity'>[];
+  relations: Of<'relation'>[];
+  findings: Of<'finding'>[];
+  progress: Of<'progress'>[];
+  logs: string[];
+}
+
+async function scan(
+  type: ScanInput['type'],
+  value: string,
+  options: Record<string, JsonValue> = {},
+  withNet: Net = net,
+): Promise<Run> {
+  const logs: string[] = [];
+  const log = (m: string) => logs.push(m);
+  const events: ScanEvent[] = [];
+  for await (const event of dnsScanner.run(
+    { type, value, props: {} },
+    { net: withNet, signal: new AbortController().signal, options, log: { debug: log, info: log, warn: log } },
+  )) {
+    events.push(event);
+  }
+  const of = <K extends ScanEvent['kind']>(kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
+  return {
+    events,
+    evidence: of('evidence'),
+    entities: of('entity'),
+    relations: of('relation'),
+    findings: of('finding'),
+    progress: of('progress'),
+    logs,
+  };
+}
+
+/** The contract every run must keep, whatever it found. */
+function checkInvariants(run: Run): void {
+  const emitted = new Set<string>();
+  const entities = new Set<string>();
+  const key = (k: EntityKey) => `${k.type}:${k.value}`;
+  for (const event of run.events) {
+    expect(ScanEvent.safeParse(event).success).toBe(true);
+    if (event.kind === 'evidence') {
+      expect(emitted.has(event.ref)).toBe(false);
+      emitted.add(event.ref);
+      continue;
+    }
+    if (event.kind === 'progress') continue;
+    for (const ref of event.evidence ?? []) expect(emitted.has(ref), `cites ${ref} before it exists`).toBe(true);
+    if (event.kind === 'entity') entities.add(key(event.entity));
+    if (event.kind === 'relation') {
+      expect(entities.has(key(event.from))).toBe(true);
+      expect(entities.has(key(event.to))).toBe(true);
+    }
+  }
+  const fractions = run.progress.map((p) => p.fraction);
+  expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+  expect(fractions[fractions.length - 1]).toBe(1);
+}
+
+const d = (value: string): EntityKey => ({ type: 'domain', value });
+const ip = (value: string): EntityKey => ({ type: 'ip', value });
+const refs = (n: number, type: string, name: string) => [`${n}:${type}:${name}`, `${n}:${type}:${name}:raw`];
+const TYPES = ['A', 'AAAA', 'MX', 'NS', 'TXT', 'CNAME', 'SOA'];
+
+describe('dns scanner against the lab DNS server', () => {
+  it('maps nova-parcels.com: entities, relations, props and evidence, exactly', async () => {
+    const run = await scan('domain', 'Nova-Parcels.COM.');
+    checkInvariants(run);
+    const apex = 'nova-parcels.com';
+    const ptr4 = '47.101.220.185.in-addr.arpa';
+    const ptr6 = '7.4.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa';
+    const A = refs(1, 'A', apex);
+    const AAAA = refs(2, 'AAAA', apex);
+    const MX = refs(3, 'MX', apex);
+    const NS = refs(4, 'NS', apex);
+    const P4 = refs(8, 'PTR', ptr4);
+    const P6 = refs(9, 'PTR', ptr6);
+
+    expect(run.evidence.map((e) => [e.ref, e.mediaType, e.encoding, e.source])).toEqual([
+      ...TYPES.flatMap((t, i) => [
+        [`${i + 1}:${t}:${apex}`, 'text/plain; charset=utf-8', 'utf8', `dns://${resolver}/${apex}?type=${t}`],
+        [`${i + 1}:${t}:${apex}:raw`, 'application/dns-message', 'base64', `dns://${resolver}/${apex}?type=${t}`],
+      ]),
+      [P4[0], 'text/plain; charset=utf-8', 'utf8', `dns://${resolver}/${ptr4}?type=PTR`],
+      [P4[1], 'application/dns-message', 'base64', `dns://${resolver}/${ptr4}?type=PTR`],
+      [P6[0], 'text/plain; charset=utf-8', 'utf8', `dns://${resolver}/${ptr6}?type=PTR`],
+      [P6[1], 'application/dns-message', 'base64', `dns://${resolver}/${ptr6}?type=PTR`],
+    ]);
+
+    const mxText = run.evidence.find((e) => e.ref === MX[0])?.content ?? '';
+    expect(mxText).toMatch(/^; <<>> Tracegraph dns <<>> @127\.0\.0\.1:\d+ nova-parcels\.com\. MX\n/);
+    expect(mxText).toMatch(/;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: \d+\n/);
+    expect(mxText).toContain(';; flags: qr aa rd; QUERY: 1, ANSWER: 2, AUTHORITY: 0, ADDITIONAL: 1\n');
+    expect(mxText).toContain('; EDNS: version: 0, flags:; udp: 1232\n');
+    expect(mxText).toContain(';; QUESTION SECTION:\n;nova-parcels.com.\t\tIN\tMX\n');
+    expect(mxText).toContain(
+      ';; ANSWER SECTION:\nnova-parcels.com.\t300\tIN\tMX\t10 mail.nova-parcels.com\nnova-parcels.com.\t300\tIN\tMX\t20 mx2.nova-mail.net\n',
+    );
+    expect(mxText).toContain(`;; SERVER: ${resolver}\n`);
+    const cnameText = run.evidence.find((e) => e.ref === `6:CNAME:${apex}`)?.content ?? '';
+    expect(cnameText).toContain(
+      ';; AUTHORITY SECTION:\nnova-parcels.com.\t300\tIN\tSOA\tns1.nova-dns.net hostmaster.nova-parcels.com 2024111501 7200 3600 1209600 300\n',
+    );
+    for (const raw of run.evidence.filter((e) => e.encoding === 'base64')) {
+      const decoded = packet.decode(Buffer.from(raw.content, 'base64'));
+      expect(decoded.type).toBe('response');
+      expect(raw.source).toContain(`${decoded.questions?.[0]?.name}?type=${decoded.questions?.[0]?.type}`);
+    }
+
+    expect(run.entities).toEqual([
+      {
+        kind: 'entity',
+        entity: d(apex),
+        props: {
+          txt: ['site-verification=nova-7f3a', 'part one, part two'],
+          soa: {
+            mname: 'ns1.nova-dns.net',
+            rname: 'hostmaster.nova-parcels.com',
+            serial: 2024111501,
+            refresh: 7200,
+            retry: 3600,
+            expire: 1209600,
+            minimum: 300,
+          },
+          zone: apex,
+        },
+        evidence: TYPES.flatMap((t, i) => refs(i + 1, t, apex)),
+      },
+      { kind: 'entity', entity: ip('185.220.101.47'), evidence: A },
+      { kind: 'entity', entity: ip('2001:db8::47'), evidence: AAAA },
+      { kind: 'entity', entity: d('mail.nova-parcels.com'), evidence: MX },
+      { kind: 'entity', entity: d('mx2.nova-mail.net'), evidence: MX },
+      { kind: 'entity', entity: d('ns1.nova-dns.net'), evidence: NS },
+      { kind: 'entity', entity: d('ns2.nova-dns.net'), evidence: NS },
+      { kind: 'entity', entity: ip('185.220.101.47'), evidence: P4 },
+      { kind: 'entity', entity: d('host47.example-hosting.net'), evidence: P4 },
+      { kind: 'entity', entity: ip('2001:db8::47'), evidence: P6 },
+      { kind: 'entity', entity: d('v6.example-hosting.net'), evidence: P6 },
+    ]);
+    expect(run.relations).toEqual([
+      { kind: 'relation', from: d(apex), relation: 'resolves_to', to: ip('185.220.101.47'), evidence: A },
+      { kind: 'relation', from: d(apex), relation: 'resolves_to', to: ip('2001:db8::47'), evidence: AAAA },
+      {
+        kind: 'relation',
+        from: d(apex),
+        relation: 'has_mx',
+        to: d('mail.nova-parcels.com'),
+        props: { preference: 10 },
+        evidence: MX,
+      },
+      {
+        kind: 'relation',
+        from: d(apex),
+        relation: 'has_mx',
+        to: d('mx2.nova-mail.net'),
+        props: { preference: 20 },
+        evidence: MX,
+      },
+      { kind: 'relation', from: d(apex), relation: 'has_ns', to: d('ns1.nova-dns.net'), evidence: NS },
+      { kind: 'relation', from: d(apex), relation: 'has_ns', to: d('ns2.nova-dns.net'), evidence: NS },
+      {
+        kind: 'relation',
+        from: ip('185.220.101.47'),
+        relation: 'ptr_to',
+        to: d('host47.example-hosting.net'),
+        evidence: P4,
+      },
+      { kind: 'relation', from: ip('2001:db8::47'), relation: 'ptr_to', to: d('v6.example-hosting.net'), evidence: P6 },
+    ]);
+    expect(run.findings).toEqual([]);
+    expect(run.progress[0]).toEqual({ kind: 'progress', fraction: 0, message: 'querying nova-parcels.com' });
+  });
+
+  it('follows a CNAME: cname_to, and resolves_to from both names', async () => {
+    const run = await scan('domain', 'www.nova-parcels.com', { reverse: false });
+    checkInvariants(run);
+    const A = refs(1, 'A', 'www.nova-parcels.com');
+    const all = TYPES.flatMap((t, i) => refs(i + 1, t, 'www.nova-parcels.com'));
+    expect(run.relations).toEqual([
+      {
+        kind: 'relation',
+        from: d('www.nova-parcels.com'),
+        relation: 'cname_to',
+        to: d('edge.nova-parcels.com'),
+        evidence: all,
+      },
+      {
+        kind: 'relation',
+        from: d('www.nova-parcels.com'),
+        relation: 'resolves_to',
+        to: ip('185.220.101.48'),
+        props: { via: ['edge.nova-parcels.com'] },
+        evidence: A,
+      },
+      {
+        kind: 'relation',
+        from: d('edge.nova-parcels.com'),
+        relation: 'resolves_to',
+        to: ip('185.220.101.48'),
+        evidence: A,
+      },
+    ]);
+    expect(run.evidence.filter((e) => e.ref.includes('PTR'))).toEqual([]);
+    expect(run.findings).toEqual([]);
+  });
+
+  it('reports NXDOMAIN as "does not resolve" with every NXDOMAIN answer as evidence', async () => {
+    const run = await scan('domain', 'missing.nova-parcels.com');
+    checkInvariants(run);
+    const name = 'missing.nova-parcels.com';
+    expect(run.entities).toEqual([
+      {
+        kind: 'entity',
+        entity: d(name),
+        props: { zone: 'nova-parcels.com' },
+        evidence: TYPES.flatMap((t, i) => refs(i + 1, t, name)),
+      },
+    ]);
+    expect(run.relations).toEqual([]);
+    expect(run.findings).toEqual([
+      {
+        kind: 'finding',
+        about: d(name),
+        severity: 'info',
+        category: 'dns',
+        title: `${name} does not resolve`,
+        detail: `The resolver answered NXDOMAIN (no such name) for the A, AAAA, MX, NS, TXT, CNAME, SOA queries: ${name} does not exist in DNS.`,
+        evidence: TYPES.flatMap((t, i) => refs(i + 1, t, name)),
+      },
+    ]);
+    expect(run.evidence[0]?.content).toContain('status: NXDOMAIN');
+  });
+
+  it('reports a zone apex without NS records', async () => {
+    const run = await scan('domain', 'no-ns.test');
+    checkInvariants(run);
+    expect(run.findings).toEqual([
+      {
+        kind: 'finding',
+        about: d('no-ns.test'),
+        severity: 'low',
+        category: 'dns',
+        title: 'no-ns.test has no NS records',
+        detail:
+          'no-ns.test is a zone apex (it has an SOA record) but its zone lists no name servers: the delegation is broken or misconfigured.',
+        evidence: [...refs(4, 'NS', 'no-ns.test'), ...refs(7, 'SOA', 'no-ns.test')],
+      },
+    ]);
+    expect(run.relations.map((r) => [r.relation, r.to.value])).toEqual([['resolves_to', '192.0.2.10']]);
+  });
+
+  it('flags a dangling CNAME, a CNAME loop and a null MX', async () => {
+    const dangling = await scan('domain', 'old.nova-parcels.com');
+    checkInvariants(dangling);
+    expect(dangling.findings.map((f) => [f.severity, f.title])).toEqual([
+      ['medium', 'old.nova-parcels.com is an alias of gone.nova-parcels.com, which does not exist'],
+    ]);
+    expect(dangling.findings[0]?.evidence).not.toContain('6:CNAME:old.nova-parcels.com');
+    const loop = await scan('domain', 'loop.nova-parcels.com');
+    checkInvariants(loop);
+    expect(loop.findings.map((f) => [f.severity, f.title])).toEqual([['low', 'CNAME loop at loop.nova-parcels.com']]);
+    expect(loop.relations.map((r) => [r.from.value, r.relation, r.to.value])).toEqual([
+      ['loop.nova-parcels.com', 'cname_to', 'loop2.nova-parcels.com'],
+      ['loop2.nova-parcels.com', 'cname_to', 'loop.nova-parcels.com'],
+    ]);
+    const nomail = await scan('domain', 'nomail.nova-parcels.com');
+    checkInvariants(nomail);
+    expect(nomail.findings.map((f) => [f.severity, f.title, f.evidence])).toEqual([
+      ['info', 'nomail.nova-parcels.com accepts no email (null MX)', refs(3, 'MX', 'nomail.nova-parcels.com')],
+    ]);
+    expect(nomail.entities[0]?.props).toMatchObject({ nullMx: true });
+    expect(nomail.relations.some((r) => r.relation === 'has_mx')).toBe(false);
+  });
+
+  it('reports REFUSED answers as a finding, not a failure', async () => {
+    const run = await scan('domain', 'example.org');
+    checkInvariants(run);
+    expect(run.findings.map((f) => [f.severity, f.title])).toEqual([
+      ['low', 'The resolver answered REFUSED for example.org'],
+    ]);
+  });
+
+  it('scans an IP address: PTR as ptr_to, or a finding when there is none', async () => {
+    const run = await scan('ip', '185.220.101.48');
+    checkInvariants(run);
+    const P = refs(1, 'PTR', '48.101.220.185.in-addr.arpa');
+    expect(run.entities).toEqual([
+      { kind: 'entity', entity: ip('185.220.101.48'), evidence: P },
+      { kind: 'entity', entity: d('edge48.example-hosting.net'), evidence: P },
+    ]);
+    expect(run.relations).toEqual([
+      {
+        kind: 'relation',
+        from: ip('185.220.101.48'),
+        relation: 'ptr_to',
+        to: d('edge48.example-hosting.net'),
+        evidence: P,
+      },
+    ]);
+    const none = await scan('ip', '185.220.101.99');
+    checkInvariants(none);
+    expect(none.findings).toEqual([
+      {
+        kind: 'finding',
+        about: ip('185.220.101.99'),
+        severity: 'info',
+        category: 'dns',
+        title: '185.220.101.99 has no reverse DNS name',
+        detail:
+          'The resolver answered NXDOMAIN for 99.101.220.185.in-addr.arpa PTR: no name is published for this address.',
+        evidence: refs(1, 'PTR', '99.101.220.185.in-addr.arpa'),
+      },
+    ]);
+  });
+
+  it('scans an email address: the email, uses_email_domain, then the domain', async () => {
+    const run = await scan('email', 'alice@NOVA-parcels.com', { reverse: false });
+    checkInvariants(run);
+    expect(run.events.slice(0, 3)).toEqual([
+      { kind: 'entity', entity: { type: 'email', value: 'alice@nova-parcels.com' } },
+      { kind: 'entity', entity: d('nova-parcels.com') },
+      {
+        kind: 'relation',
+        from: { type: 'email', value: 'alice@nova-parcels.com' },
+        relation: 'uses_email_domain',
+        to: d('nova-parcels.com'),
+      },
+    ]);
+    expect(run.relations.filter((r) => r.relation === 'has_mx').map((r) => r.to.value)).toEqual([
+      'mail.nova-parcels.com',
+      'mx2.nova-mail.net',
+    ]);
+  });
+
+  it('fails the run, naming the resolver, when every query fails', async () => {
+    const dead = createNet({ resolvers: ['127.0.0.1:9'], proxy: null, timeoutMs: 200, retries: 0 });
+    await expect(scan('domain', 'nova-parcels.com', {}, dead)).rejects.toThrow(
+      /^every DNS query for nova-parcels\.com failed: DNS query nova-parcels\.com A failed: 127\.0\.0\.1:9 (connection refused|timed out)/,
+    );
+    await expect(scan('ip', '185.220.101.47', {}, dead)).rejects.toThrow(
+      /PTR query for 185\.220\.101\.47 failed: .*127\.0\.0\.1:9/,
+    );
+  });
+
+  it('rejects inputs it cannot scan', async () => {
+    await expect(scan('domain', 'not a domain')).rejects.toThrow(/not a valid domain/);
+    await expect(scan('ip', '999.1.1.1')).rejects.toThrow(/not a valid IP/);
+    await expect(scan('url', 'http://x.test/')).rejects.toThrow(/does not accept url/);
+  });
+});

@@ -1,0 +1,251 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dnsScanner, MAX_CHAIN, MAX_RECORDS, MAX_REVERSE } from '../../../src/scanners/dns/scanner';
+import type { EntityKey, JsonValue } from '../../../src/shared/model';
+import {
+  type DnsAnswerRecord,
+  type DnsRecordType,
+  type DnsResponse,
+  type Net,
+  ScanEvent,
+  type ScanInput,
+} from '../../../src/shared/scanner';
+
+type Answer = (name: string, type: DnsRecordType) => Partial<DnsResponse> | Error;
+
+/** A Net whose resolver answers from a function; nothing else is reachable. */
+function fakeNet(answer: Answer, stats = { inFlight: 0, maxInFlight: 0, queries: 0 }): Net {
+  const unreachable = () => Promise.reject(new Error('not in this test'));
+  return {
+    resolver: {
+      async query(name, type, signal) {
+        stats.queries++;
+        stats.inFlight++;
+        stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+        try {
+          await new Promise((r) => setTimeout(r, 1));
+          signal?.throwIfAborted();
+          const result = answer(name, type);
+          if (result instanceof Error) throw result;
+          return {
+            question: { name, type },
+            server: 'fake:53',
+            rcode: 'NOERROR',
+            authoritative: true,
+            truncated: false,
+            answers: [],
+            authorities: [],
+            raw: new Uint8Array(12),
+            ...result,
+          };
+        } finally {
+          stats.inFlight--;
+        }
+      },
+    },
+    dial: unreachable,
+    dialTls: unreachable,
+    http: unreachable,
+  };
+}
+
+async function collect(
+  net: Net,
+  input: Partial<ScanInput> = {},
+  options: Record<string, JsonValue> = {},
+  signal?: AbortSignal,
+) {
+  const events: ScanEvent[] = [];
+  const logs: string[] = [];
+  const log = (m: string) => logs.push(m);
+  for await (const event of dnsScanner.run(
+    { type: 'domain', value: 'target.test', props: {}, ...input },
+    { net, signal: signal ?? new AbortController().signal, options, log: { debug: log, info: log, warn: log } },
+  )) {
+    events.push(event);
+  }
+  return { events, logs };
+}
+
+function checkInvariants(events: ScanEvent[]): void {
+  const refs = new Set<string>();
+  const entities = new Set<string>();
+  const key = (k: EntityKey) => `${k.type}:${k.value}`;
+  for (const event of events) {
+    const parsed = ScanEvent.safeParse(event);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    if (event.kind === 'evidence') refs.add(event.ref);
+    else if (event.kind !== 'progress') for (const ref of event.evidence ?? []) expect(refs.has(ref)).toBe(true);
+    if (event.kind === 'entity') entities.add(key(event.entity));
+    if (event.kind === 'relation') {
+      expect(entities.has(key(event.from))).toBe(true);
+      expect(entities.has(key(event.to))).toBe(true);
+    }
+  }
+}
+
+const rec = (name: string, type: string, data: string): DnsAnswerRecord => ({ name, type, ttl: 60, data });
+const relations = (events: ScanEvent[]) => events.filter((e) => e.kind === 'relation');
+const findings = (events: ScanEvent[]) => events.filter((e) => e.kind === 'finding');
+
+describe('dns scanner with hostile answers', () => {
+  it('keeps at most MAX_RECORDS of a 10,000-record answer and says so', async () => {
+    const net = fakeNet((name, type) =>
+      type === 'A'
+        ? {
+            answers: Array.from({ length: 10_000 }, (_, i) =>
+              rec(name, 'A', `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`),
+            ),
+          }
+        : {},
+    );
+    const { events } = await collect(net, {}, { reverse: false });
+    checkInvariants(events);
+    expect(relations(events).filter((r) => r.relation === 'resolves_to')).toHaveLength(MAX_RECORDS);
+    expect(findings(events).map((f) => f.title)).toEqual(['Oversized DNS answers for target.test']);
+    const text = events.find((e) => e.kind === 'evidence' && e.encoding === 'utf8');
+    expect(text?.kind === 'evidence' && text.content.length).toBeLessThan(100_000);
+  });
+
+  it('asks PTR for at most MAX_REVERSE addresses', async () => {
+    const stats = { inFlight: 0, maxInFlight: 0, queries: 0 };
+    const net = fakeNet(
+      (name, type) =>
+        type === 'A'
+          ? { answers: Array.from({ length: 200 }, (_, i) => rec(name, 'A', `10.0.${i >> 8}.${i & 255}`)) }
+          : {},
+      stats,
+    );
+    await collect(net);
+    expect(stats.queries).toBe(7 + MAX_REVERSE);
+    expect(stats.maxInFlight).toBeLessThanOrEqual(4);
+  });
+
+  it('bounds CNAME chains and loops', async () => {
+    const long = fakeNet((_name, type) => ({
+      answers: [
+        rec('target.test', 'CNAME', 'c0.test'),
+        ...Array.from({ length: 100 }, (_, i) => rec(`c${i}.test`, 'CNAME', `c${i + 1}.test`)),
+        rec('c100.test', type, '192.0.2.1'),
+      ],
+    }));
+    const { events } = await collect(long, {}, { reverse: false });
+    checkInvariants(events);
+    expect(relations(events).filter((r) => r.relation === 'cname_to')).toHaveLength(MAX_CHAIN);
+    expect(relations(events).filter((r) => r.relation === 'resolves_to')).toEqual([]);
+    const self = fakeNet(() => ({ answers: [rec('target.test', 'CNAME', 'TARGET.test.')] }));
+    const looped = await collect(self);
+    checkInvariants(looped.events);
+    expect(findings(looped.events).map((f) => f.title)).toEqual(['CNAME loop at target.test']);
+  });
+
+  it('skips invalid names and unrelated records instead of throwing', async () => {
+    const net = fakeNet((name, type) => {
+      if (type === 'NS') {
+        return {
+          answers: [
+            rec(name, 'NS', 'bad\\032name.test'),
+            rec(name, 'NS', 'localhost'),
+            rec(name, 'NS', '-x-.test'),
+            rec(name, 'NS', `${'a'.repeat(70)}.test`),
+            rec(name, 'NS', 'ns1.good.test'),
+          ],
+        };
+      }
+      if (type === 'MX') return { answers: [rec(name, 'MX', 'ten mail.test'), rec(name, 'MX', '5 bad\\000.test')] };
+      if (type === 'A')
+        return { answers: [rec('evil.test', 'A', '192.0.2.66'), rec(name, 'A', 'not-an-ip'), rec(name, 'A', '::1')] };
+      return {};
+    });
+    const { events, logs } = await collect(net, {}, { reverse: false });
+    checkInvariants(events);
+    expect(relations(events).map((r) => [r.relation, r.to.value])).toEqual([['has_ns', 'ns1.good.test']]);
+    expect(logs.some((l) => l.includes('skipped'))).toBe(true);
+  });
+
+  it('reports queries that failed while others answered', async () => {
+    const net = fakeNet((name, type) =>
+      type === 'MX' ? new Error('MX went wrong') : { answers: [rec(name, 'NS', 'ns.x.test')] },
+    );
+    const { events } = await collect(net, {}, { reverse: false });
+    expect(findings(events)).toContainEqual(
+      expect.objectContaining({
+        title: 'Some DNS queries for target.test failed',
+        detail: 'MX: MX went wrong',
+        severity: 'info',
+      }),
+    );
+  });
+
+  it('fails with the resolver error when every query fails, and stops when aborted', async () => {
+    const dead = fakeNet(() => new Error('DNS query failed: 127.0.0.1:53 timed out after 10 ms'));
+    await expect(collect(dead)).rejects.toThrow(
+      'every DNS query for target.test failed: DNS query failed: 127.0.0.1:53 timed out',
+    );
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled by user'));
+    await expect(
+      collect(
+        fakeNet(() => ({})),
+        {},
+        {},
+        controller.signal,
+      ),
+    ).rejects.toThrow('cancelled by user');
+  });
+
+  it('survives arbitrary answers: valid events, bounded output, never an unexpected throw', async () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('target.test', 'TARGET.TEST.', 'a.test', '0 .', '10 a.test', '192.0.2.1', '::1', 'x\ny', '\\000'),
+    );
+    const anyRecord = fc.record({
+      name: fc.oneof(fc.constant('target.test'), text),
+      type: fc.constantFrom('A', 'AAAA', 'MX', 'NS', 'TXT', 'CNAME', 'SOA', 'PTR', 'OPT', 'WEIRD'),
+      ttl: fc.integer(),
+      data: text,
+    });
+    const responses = fc.record({
+      rcode: fc.constantFrom('NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED', 'YXDOMAIN'),
+      answers: fc.array(anyRecord, { maxLength: 20 }),
+      authorities: fc.array(anyRecord, { maxLength: 3 }),
+      raw: fc.uint8Array({ maxLength: 40 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(responses, { minLength: 8, maxLength: 8 }), async (byType) => {
+        let i = 0;
+        const net = fakeNet(() => byType[i++ % byType.length] ?? {});
+        const { events } = await collect(net, {}, {});
+        checkInvariants(events);
+        expect(relations(events).length).toBeLessThan(8 * 20 * 2 + 10);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('accepts IPs and emails, and nothing else', async () => {
+    const net = fakeNet((name) => ({ answers: [rec(name, 'PTR', 'host.example.test')] }));
+    const ip = await collect(net, { type: 'ip', value: '2001:0db8::0001' });
+    checkInvariants(ip.events);
+    expect(relations(ip.events)).toEqual([
+      expect.objectContaining({
+        from: { type: 'ip', value: '2001:db8::1' },
+        relation: 'ptr_to',
+        to: { type: 'domain', value: 'host.example.test' },
+      }),
+    ]);
+    await expect(collect(net, { type: 'asn', value: 'AS1' })).rejects.toThrow(/does not accept asn/);
+  });
+});
+
+describe('dns scanner manifest', () => {
+  it('declares what it accepts and produces', () => {
+    expect(dnsScanner.manifest).toMatchObject({
+      id: 'dns',
+      category: 'dns',
+      mode: 'passive',
+      accepts: ['domain', 'ip', 'email'],
+      produces: ['domain', 'ip', 'email'],
+    });
+  });
+});
