@@ -1,0 +1,662 @@
+// Applies one batch of scan events inside the caller's transaction. Events come from scanner
+// workers and are not trusted: each is checked here, and one that is malformed or names an
+// invalid value is skipped and counted, never thrown, so it cannot sink the rest of the batch.
+//
+// Two phases. apply() walks the events in order and works out, in memory, which entities and
+// relations the batch touches and with what props and evidence (evidence itself is stored at
+// once: later events cite it). finish() then writes: new rows, observations, evidence links
+// and last_seen updates each go in as a few bulk statements (rows as a JSON array) instead of
+// one call per row, which is what makes a 300k-event import take seconds.
+import { createHash } from 'node:crypto';
+import {
+  ENTITY_TYPES,
+  type Entity,
+  type EntityType,
+  type Props,
+  RELATION_KINDS,
+  type Relation,
+  type RelationKind,
+  SEVERITIES,
+  type Severity,
+} from '../../shared/model';
+import { canonicalValue, parseDomain } from '../../shared/target';
+import type { Statements } from './statements';
+
+const ENTITY_TYPE_SET: ReadonlySet<string> = new Set(ENTITY_TYPES);
+const RELATION_KIND_SET: ReadonlySet<string> = new Set(RELATION_KINDS);
+const SEVERITY_SET: ReadonlySet<string> = new Set(SEVERITIES);
+const KIND_INDEX: ReadonlyMap<string, number> = new Map(RELATION_KINDS.map((kind, i) => [kind, i]));
+const MAX_PROBLEMS = 20;
+const BULK_CHUNK = 50_000;
+
+export interface IngestCounts {
+  events: number;
+  entitiesCreated: number;
+  entitiesUpdated: number;
+  relationsCreated: number;
+  relationsUpdated: number;
+  observations: number;
+  findings: number;
+  evidenceAdded: number;
+  evidenceReused: number;
+  skipped: number;
+}
+
+/** What the batch knows of one entity or relation it touches. */
+interface Touched {
+  /** Row id; 0 until a new row is written. */
+  id: number;
+  /** Stored before this batch (so it gets an UPDATE, not an INSERT). */
+  stored: boolean;
+  /** Parsed props; undefined until a merge or the result needs them. */
+  props: Props | undefined;
+  /** JSON text of props, when it is known to match them. */
+  propsText: string | undefined;
+  firstSeen: string;
+  propsChanged: boolean;
+  evidence: number[] | undefined;
+}
+
+interface EntityState extends Touched {
+  type: EntityType;
+  value: string;
+  /** Position in the batch's entity list: names a new entity before it has an id. */
+  index: number;
+}
+
+interface RelationState extends Touched {
+  from: EntityState;
+  kind: RelationKind;
+  to: EntityState;
+}
+
+interface PendingFinding {
+  about: EntityState;
+  severity: Severity;
+  category: string;
+  title: string;
+  detail: string;
+  evidence: number[];
+}
+
+interface StoredEntity {
+  id: number;
+  props: string;
+  firstSeen: string;
+}
+
+type Rec = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Rec {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isString(value: unknown, min: number, max: number): value is string {
+  return typeof value === 'string' && value.length >= min && value.length <= max;
+}
+
+/** The props of an event and their JSON text, or undefined when they are not a JSON object. */
+function readProps(value: unknown): { props: Props; text: string } | undefined {
+  if (!isRecord(value)) return undefined;
+  try {
+    return { props: value as Props, text: JSON.stringify(value) };
+  } catch {
+    return undefined;
+  }
+}
+
+function parseStoredProps(text: string): Props {
+  if (text === '{}') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isRecord(parsed) ? (parsed as Props) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Shallow merge of a patch into a thing's props; spread keeps "__proto__" an own key. */
+function applyPatch(state: Touched, patch: { props: Props; text: string }): void {
+  if (state.props === undefined && state.propsText === '{}' && !state.stored) {
+    // First props of a new thing: take them as they are.
+    state.props = patch.props;
+    state.propsText = patch.text;
+    return;
+  }
+  const current = state.props ?? parseStoredProps(state.propsText ?? '{}');
+  state.props = current;
+  for (const [key, value] of Object.entries(patch.props)) {
+    if (!Object.hasOwn(current, key) || JSON.stringify(current[key]) !== JSON.stringify(value)) {
+      state.props = { ...current, ...patch.props };
+      state.propsText = undefined;
+      state.propsChanged = true;
+      return;
+    }
+  }
+}
+
+function addEvidence(state: Touched, evidence: readonly number[]): void {
+  if (evidence.length === 0) return;
+  state.evidence ??= [];
+  state.evidence.push(...evidence);
+}
+
+function propsTextOf(state: Touched): string {
+  state.propsText ??= JSON.stringify(state.props ?? {});
+  return state.propsText;
+}
+
+export class IngestBatch {
+  readonly counts: IngestCounts = {
+    events: 0,
+    entitiesCreated: 0,
+    entitiesUpdated: 0,
+    relationsCreated: 0,
+    relationsUpdated: 0,
+    observations: 0,
+    findings: 0,
+    evidenceAdded: 0,
+    evidenceReused: 0,
+    skipped: 0,
+  };
+  readonly problems: string[] = [];
+  /** Per type: the value as the scanner wrote it -> its entity (null: not a valid value). */
+  private readonly byRaw = new Map<string, Map<string, EntityState | null>>();
+  /** Per type: the value as written -> its canonical form (null: not a valid value). */
+  private readonly canonicalMemo = new Map<string, Map<string, string | null>>();
+  /** Per type: canonical value -> entity, so two spellings of one value meet here. */
+  private readonly byCanonical = new Map<string, Map<string, EntityState>>();
+  /** Per type: the stored entities the batch names, read up front in one query (null: not stored). */
+  private readonly stored = new Map<string, Map<string, StoredEntity | null>>();
+  private readonly entities: EntityState[] = [];
+  /** Relations by relationKey() of the ends' batch indexes (new entities have no id yet). */
+  private readonly relationIndex = new Map<number | string, RelationState>();
+  private readonly findings: PendingFinding[] = [];
+  private readonly refs = new Map<string, number>();
+
+  constructor(
+    private readonly s: Statements,
+    private readonly runId: number,
+    private readonly scannerId: string,
+    private readonly parentEntityId: number | null,
+    private readonly now: string,
+  ) {
+    for (const type of ENTITY_TYPES) {
+      this.byRaw.set(type, new Map());
+      this.canonicalMemo.set(type, new Map());
+      this.byCanonical.set(type, new Map());
+      this.stored.set(type, new Map());
+    }
+  }
+
+  /** Works out the batch's effect, event by event in order. */
+  applyAll(events: readonly unknown[]): void {
+    this.prefetch(events);
+    for (const event of events) this.apply(event);
+  }
+
+  /** Writes the batch and returns every entity and relation it created or updated. */
+  finish(): { entities: Entity[]; relations: Relation[] } {
+    const entities = this.writeEntities();
+    const relations = this.writeRelations();
+    this.writeFindings();
+    this.counts.observations = entities.length + relations.length;
+    return { entities, relations };
+  }
+
+  private apply(event: unknown): void {
+    this.counts.events += 1;
+    const problem = this.applyEvent(event);
+    if (problem !== undefined) this.skip(problem);
+  }
+
+  /** Applies one event; returns why it was skipped, if it was. */
+  private applyEvent(event: unknown): string | undefined {
+    if (!isRecord(event)) return 'an event is not an object';
+    switch (event.kind) {
+      case 'evidence':
+        return this.evidence(event);
+      case 'entity':
+        return this.entityEvent(event);
+      case 'relation':
+        return this.relationEvent(event);
+      case 'finding':
+        return this.findingEvent(event);
+      case 'progress':
+        return undefined;
+      default:
+        return `unknown event kind ${JSON.stringify(String(event.kind)).slice(0, 60)}`;
+    }
+  }
+
+  private skip(problem: string): void {
+    this.counts.skipped += 1;
+    this.note(problem);
+  }
+
+  /** A problem worth reporting in the audit entry (only the first few are kept). */
+  private note(problem: string): void {
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push(problem.slice(0, 200));
+  }
+
+  /** Hands `items` to `write` as JSON arrays of bounded size. */
+  private bulk(items: readonly unknown[], write: (json: string, offset: number, count: number) => void): void {
+    for (let start = 0; start < items.length; start += BULK_CHUNK) {
+      const chunk = items.slice(start, start + BULK_CHUNK);
+      write(JSON.stringify(chunk), start, chunk.length);
+    }
+  }
+
+  // --- identity -----------------------------------------------------------------------------
+
+  /** Reads the stored entities among the keys the events name, in one query per chunk. */
+  private prefetch(events: readonly unknown[]): void {
+    const keys: [string, string][] = [];
+    const want = (key: unknown) => {
+      if (!isRecord(key) || typeof key.type !== 'string' || typeof key.value !== 'string') return;
+      const canonical = this.canonicalOf(key.type, key.value);
+      if (canonical === null || canonical === undefined) return;
+      const stored = this.stored.get(key.type) as Map<string, StoredEntity | null>;
+      if (stored.has(canonical)) return;
+      stored.set(canonical, null);
+      keys.push([key.type, canonical]);
+    };
+    for (const event of events) {
+      if (!isRecord(event)) continue;
+      if (event.kind === 'entity') want(event.entity);
+      else if (event.kind === 'relation') {
+        want(event.from);
+        want(event.to);
+      } else if (event.kind === 'finding') want(event.about);
+    }
+    this.bulk(keys, (json) => {
+      for (const [id, type, value, props, firstSeen] of this.s.existingEntities.all({ keys: json })) {
+        this.stored.get(type)?.set(value, { id, props, firstSeen });
+      }
+    });
+  }
+
+  /** Canonical value, memoised per batch; undefined when the type is unknown. */
+  private canonicalOf(type: string, value: string): string | null | undefined {
+    const memo = this.canonicalMemo.get(type);
+    if (memo === undefined) return undefined;
+    let canonical = memo.get(value);
+    if (canonical === undefined) {
+      if (value.length < 1 || value.length > 2048) canonical = null;
+      else if (isCanonicalAlready(type, value)) canonical = value;
+      else canonical = canonicalValue(type as EntityType, value) ?? null;
+      memo.set(value, canonical);
+    }
+    return canonical;
+  }
+
+  /** The entity a key names; undefined when the key is not valid. */
+  private resolve(key: unknown): EntityState | undefined {
+    if (!isRecord(key)) return undefined;
+    const { type, value } = key;
+    if (typeof type !== 'string' || typeof value !== 'string' || !ENTITY_TYPE_SET.has(type)) return undefined;
+    const raw = this.byRaw.get(type) as Map<string, EntityState | null>;
+    let state = raw.get(value);
+    if (state === undefined) {
+      const canonical = this.canonicalOf(type, value);
+      state = canonical === null || canonical === undefined ? null : this.entity(type as EntityType, canonical);
+      raw.set(value, state);
+    }
+    return state ?? undefined;
+  }
+
+  private entity(type: EntityType, value: string): EntityState {
+    const canonical = this.byCanonical.get(type) as Map<string, EntityState>;
+    let state = canonical.get(value);
+    if (state !== undefined) return state;
+    const row = this.stored.get(type)?.get(value);
+    if (row === undefined || row === null) {
+      const unicode = unicodeOf(type, value);
+      state = {
+        id: 0,
+        stored: false,
+        type,
+        value,
+        index: this.entities.length,
+        props: unicode === undefined ? undefined : { unicode },
+        propsText: unicode === undefined ? '{}' : undefined,
+        firstSeen: this.now,
+        propsChanged: false,
+        evidence: undefined,
+      };
+    } else {
+      state = {
+        id: row.id,
+        stored: true,
+        type,
+        value,
+        index: this.entities.length,
+        props: undefined,
+        propsText: row.props,
+        firstSeen: row.firstSeen,
+        propsChanged: false,
+        evidence: undefined,
+      };
+    }
+    canonical.set(value, state);
+    this.entities.push(state);
+    return state;
+  }
+
+  // --- events -------------------------------------------------------------------------------
+
+  private evidence(e: Rec): string | undefined {
+    const { ref, mediaType, source, encoding, content } = e;
+    if (!isString(ref, 1, 200) || !isString(mediaType, 0, 200) || !isString(source, 0, 2048)) {
+      return 'an evidence event lacks a valid ref, mediaType or source';
+    }
+    if ((encoding !== 'utf8' && encoding !== 'base64') || typeof content !== 'string') {
+      return `evidence "${ref}" has no valid encoding or content`;
+    }
+    const bytes = Buffer.from(content, encoding);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    let id = this.s.evidenceIdBySha.get(sha256);
+    if (id === undefined) {
+      const inserted = this.s.insertEvidence.run(sha256, mediaType, source, bytes.length, this.now, this.runId, bytes);
+      id = Number(inserted.lastInsertRowid);
+      this.counts.evidenceAdded += 1;
+    } else {
+      this.counts.evidenceReused += 1;
+    }
+    this.s.setRunEvidenceRef.run(this.runId, ref, id);
+    this.refs.set(ref, id);
+    return undefined;
+  }
+
+  /** Evidence ids for the refs an event cites (unknown refs are noted and left out);
+   * undefined when `refs` is not a list of refs. */
+  private evidenceIds(refs: unknown): number[] | undefined {
+    if (refs === undefined) return [];
+    if (!Array.isArray(refs)) return undefined;
+    const ids: number[] = [];
+    for (const ref of refs) {
+      if (!isString(ref, 1, 200)) return undefined;
+      let id = this.refs.get(ref);
+      if (id === undefined) {
+        // Named by an earlier batch of the same run.
+        id = this.s.runEvidenceRef.get(this.runId, ref);
+        if (id !== undefined) this.refs.set(ref, id);
+      }
+      if (id === undefined) this.note(`unknown evidence ref "${ref.slice(0, 100)}"`);
+      else ids.push(id);
+    }
+    return ids;
+  }
+
+  private entityEvent(e: Rec): string | undefined {
+    const props = e.props === undefined ? undefined : readProps(e.props);
+    if (props === undefined && e.props !== undefined) return 'an entity event has props that are not a JSON object';
+    const evidence = this.evidenceIds(e.evidence);
+    if (evidence === undefined) return 'an entity event has evidence that is not a list of refs';
+    const state = this.resolve(e.entity);
+    if (state === undefined) return `invalid entity ${describeKey(e.entity)}`;
+    if (props !== undefined) applyPatch(state, props);
+    addEvidence(state, evidence);
+    return undefined;
+  }
+
+  private relationEvent(e: Rec): string | undefined {
+    if (typeof e.relation !== 'string' || !RELATION_KIND_SET.has(e.relation)) {
+      return `unknown relation kind ${JSON.stringify(String(e.relation)).slice(0, 60)}`;
+    }
+    const kind = e.relation as RelationKind;
+    const props = e.props === undefined ? undefined : readProps(e.props);
+    if (props === undefined && e.props !== undefined) return `relation ${kind}: props are not a JSON object`;
+    const evidence = this.evidenceIds(e.evidence);
+    if (evidence === undefined) return `relation ${kind}: evidence is not a list of refs`;
+    // Resolving both ends first: an invalid end skips the event without creating the other.
+    const fromValid = this.canonicalKeyValid(e.from);
+    const toValid = this.canonicalKeyValid(e.to);
+    if (!fromValid || !toValid) {
+      return `relation ${kind}: invalid ${fromValid ? 'to' : 'from'} ${describeKey(fromValid ? e.to : e.from)}`;
+    }
+    // The ends of a relation were seen by the same run, so they count as observed too.
+    const from = this.resolve(e.from) as EntityState;
+    const to = this.resolve(e.to) as EntityState;
+    const state = this.relation(from, kind, to);
+    if (props !== undefined) applyPatch(state, props);
+    addEvidence(state, evidence);
+    return undefined;
+  }
+
+  private canonicalKeyValid(key: unknown): boolean {
+    if (!isRecord(key) || typeof key.type !== 'string' || typeof key.value !== 'string') return false;
+    if (!ENTITY_TYPE_SET.has(key.type)) return false;
+    const canonical = this.canonicalOf(key.type, key.value);
+    return canonical !== null && canonical !== undefined;
+  }
+
+  private relation(from: EntityState, kind: RelationKind, to: EntityState): RelationState {
+    const key = relationKey(from.index, KIND_INDEX.get(kind) ?? 0, to.index);
+    let state = this.relationIndex.get(key);
+    if (state === undefined) {
+      state = {
+        id: 0,
+        stored: false,
+        from,
+        kind,
+        to,
+        props: undefined,
+        propsText: '{}',
+        firstSeen: this.now,
+        propsChanged: false,
+        evidence: undefined,
+      };
+      this.relationIndex.set(key, state);
+    }
+    return state;
+  }
+
+  private findingEvent(e: Rec): string | undefined {
+    const { severity, category, title, detail } = e;
+    if (typeof severity !== 'string' || !SEVERITY_SET.has(severity)) return 'a finding has an unknown severity';
+    if (!isString(category, 0, 100) || !isString(title, 0, 500) || !isString(detail, 0, 20_000)) {
+      return 'a finding has a category, title or detail missing or too long';
+    }
+    const evidence = this.evidenceIds(e.evidence);
+    if (evidence === undefined) return 'a finding has evidence that is not a list of refs';
+    const about = this.resolve(e.about);
+    if (about === undefined) return `finding about an invalid entity ${describeKey(e.about)}`;
+    this.findings.push({ about, severity: severity as Severity, category, title, detail, evidence });
+    return undefined;
+  }
+
+  // --- writing ------------------------------------------------------------------------------
+
+  private observationBase() {
+    return { run: this.runId, scanner: this.scannerId, parent: this.parentEntityId, now: this.now };
+  }
+
+  private writeEntities(): Entity[] {
+    const fresh = this.entities.filter((e) => !e.stored);
+    this.bulk(
+      fresh.map((e) => [e.type, e.value, propsTextOf(e)]),
+      (rows, offset, count) => {
+        const result = this.s.insertEntities.run({ rows, now: this.now });
+        this.assignIds(fresh, offset, count, result, (e) => this.s.entityByKey.get(e.type, e.value)?.id);
+      },
+    );
+    this.counts.entitiesCreated = fresh.length;
+
+    const seenAgain: number[] = [];
+    for (const e of this.entities) {
+      if (!e.stored) continue;
+      seenAgain.push(e.id);
+      if (e.propsChanged) this.s.updateEntity.run(propsTextOf(e), this.now, e.id);
+    }
+    this.counts.entitiesUpdated = seenAgain.length;
+    const base = this.observationBase();
+    this.bulk(
+      fresh.map((e) => e.id),
+      (ids) => this.s.observeNewEntities.run({ ...base, ids }),
+    );
+    this.bulk(seenAgain, (ids) => {
+      this.s.observeEntities.run({ ...base, ids });
+      this.s.touchEntities.run({ now: this.now, ids });
+    });
+    this.bulk(links(this.entities), (json) => this.s.linkEntityEvidence.run({ run: this.runId, links: json }));
+
+    return this.entities.map((e) => ({
+      id: e.id,
+      type: e.type,
+      value: e.value,
+      props: e.props ?? parseStoredProps(e.propsText ?? '{}'),
+      firstSeen: e.firstSeen,
+      lastSeen: this.now,
+    }));
+  }
+
+  private writeRelations(): Relation[] {
+    const relations = [...this.relationIndex.values()];
+    // Only a relation between two stored entities can be stored already.
+    const maybeStored = relations.filter((r) => r.from.stored && r.to.stored);
+    const byIds = new Map<string, RelationState>();
+    for (const r of maybeStored) byIds.set(`${r.from.id}:${r.kind}:${r.to.id}`, r);
+    this.bulk(
+      maybeStored.map((r) => [r.from.id, r.kind, r.to.id]),
+      (keys) => {
+        for (const [id, from, kind, to, props, firstSeen] of this.s.existingRelations.all({ keys })) {
+          const r = byIds.get(`${from}:${kind}:${to}`);
+          if (r === undefined) continue;
+          r.id = id;
+          r.stored = true;
+          r.firstSeen = firstSeen;
+          // Re-apply this batch's props on top of the stored ones.
+          const patch = r.props;
+          r.props = undefined;
+          r.propsText = props;
+          r.propsChanged = false;
+          if (patch !== undefined) applyPatch(r, { props: patch, text: JSON.stringify(patch) });
+        }
+      },
+    );
+
+    const fresh = relations.filter((r) => !r.stored);
+    this.bulk(
+      fresh.map((r) => [r.from.id, r.kind, r.to.id, propsTextOf(r)]),
+      (rows, offset, count) => {
+        const result = this.s.insertRelations.run({ rows, now: this.now });
+        this.assignIds(fresh, offset, count, result, (r) => this.s.relationByKey.get(r.from.id, r.kind, r.to.id)?.id);
+      },
+    );
+    this.counts.relationsCreated = fresh.length;
+
+    const seenAgain: number[] = [];
+    for (const r of relations) {
+      if (!r.stored) continue;
+      seenAgain.push(r.id);
+      if (r.propsChanged) this.s.updateRelation.run(propsTextOf(r), this.now, r.id);
+    }
+    this.counts.relationsUpdated = seenAgain.length;
+    const base = this.observationBase();
+    this.bulk(
+      fresh.map((r) => r.id),
+      (ids) => this.s.observeNewRelations.run({ ...base, ids }),
+    );
+    this.bulk(seenAgain, (ids) => {
+      this.s.observeRelations.run({ ...base, ids });
+      this.s.touchRelations.run({ now: this.now, ids });
+    });
+    this.bulk(links(relations), (json) => this.s.linkRelationEvidence.run({ run: this.runId, links: json }));
+
+    return relations.map((r) => ({
+      id: r.id,
+      from: r.from.id,
+      to: r.to.id,
+      kind: r.kind,
+      props: r.props ?? parseStoredProps(r.propsText ?? '{}'),
+      firstSeen: r.firstSeen,
+      lastSeen: this.now,
+    }));
+  }
+
+  /**
+   * Gives the rows of one bulk insert their ids. SQLite numbers new rows max(rowid)+1 in the
+   * order the SELECT yields them, which for json_each is array order; the first and last rows
+   * are read back to confirm it, and if they disagree every row is looked up instead.
+   */
+  private assignIds<T extends Touched>(
+    items: T[],
+    offset: number,
+    count: number,
+    result: { changes: number; lastInsertRowid: number | bigint },
+    lookup: (item: T) => number | undefined,
+  ): void {
+    const last = Number(result.lastInsertRowid);
+    const first = last - count + 1;
+    const head = items[offset];
+    const tail = items[offset + count - 1];
+    if (head === undefined || tail === undefined) return;
+    const consecutive = result.changes === count && lookup(head) === first && lookup(tail) === last;
+    for (let i = 0; i < count; i += 1) {
+      const item = items[offset + i] as T;
+      item.id = consecutive ? first + i : (lookup(item) ?? 0);
+    }
+  }
+
+  private writeFindings(): void {
+    for (const f of this.findings) {
+      // The same finding reported twice by one run is one finding.
+      let id = this.s.sameFinding.get(f.about.id, this.runId, f.severity, f.category, f.title, f.detail);
+      if (id === undefined) {
+        const inserted = this.s.insertFinding.run(
+          this.runId,
+          f.about.id,
+          f.severity,
+          f.category,
+          f.title,
+          f.detail,
+          this.now,
+        );
+        id = Number(inserted.lastInsertRowid);
+        this.counts.findings += 1;
+      }
+      for (const evidenceId of f.evidence) this.s.linkFindingEvidence.run(id, evidenceId);
+    }
+  }
+}
+
+const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const CANONICAL_DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * True for the common case of a value a scanner already wrote in canonical form (a dotted-quad
+ * IPv4 address, a lowercase ASCII domain), which canonicalValue would return unchanged; it is
+ * ~10x cheaper than parsing. Anything else, including every IDN label, goes to canonicalValue.
+ */
+export function isCanonicalAlready(type: string, value: string): boolean {
+  if (type === 'ip') return CANONICAL_IPV4.test(value);
+  if (type !== 'domain' || value.length > 253 || !CANONICAL_DOMAIN.test(value)) return false;
+  if (value.startsWith('xn--') || value.includes('.xn--')) return false;
+  const last = value.slice(value.lastIndexOf('.') + 1);
+  return !/^[0-9]+$/.test(last);
+}
+
+/** A number while it stays exact (no string to allocate per relation), else a string. */
+function relationKey(from: number, kind: number, to: number): number | string {
+  return from < 2 ** 24 && to < 2 ** 24 ? (from * 2 ** 24 + to) * 32 + kind : `${from}:${kind}:${to}`;
+}
+
+/** [thing id, evidence id] pairs of the things that cite evidence. */
+function links(things: readonly Touched[]): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (const t of things) if (t.evidence !== undefined) for (const e of t.evidence) pairs.push([t.id, e]);
+  return pairs;
+}
+
+/** A new IDN domain keeps its Unicode form beside the A-label value. */
+function unicodeOf(type: EntityType, value: string): string | undefined {
+  if (type !== 'domain' || !value.includes('xn--')) return undefined;
+  const parsed = parseDomain(value);
+  return parsed.ok && parsed.unicode !== value ? parsed.unicode : undefined;
+}
+
+function describeKey(key: unknown): string {
+  if (!isRecord(key)) return '(not an entity key)';
+  return `${String(key.type).slice(0, 20)} ${JSON.stringify(String(key.value)).slice(0, 80)}`;
+}
