@@ -21,6 +21,8 @@ export function TargetInput() {
   const [switchedOff, setSwitchedOff] = useState<ReadonlySet<string>>(new Set());
   const scan = useAction((t: string, ids: string[]) => startScans(client, store, t, ids));
   const settings = useAction((allow: boolean) => updateSettings(client, store, { allowPrivateTargets: allow }));
+  // The toggle shows the asked-for state while the backend confirms it (and reverts on refusal).
+  const [allowPending, setAllowPending] = useState<boolean | null>(null);
   const errorId = useId();
 
   const check = checkTarget(text, current ?? null);
@@ -118,9 +120,12 @@ export function TargetInput() {
         <label className="internal-toggle">
           <input
             type="checkbox"
-            checked={current.settings.allowPrivateTargets}
+            checked={allowPending ?? current.settings.allowPrivateTargets}
             disabled={settings.busy}
-            onChange={(e) => void settings.run(e.target.checked)}
+            onChange={(e) => {
+              setAllowPending(e.target.checked);
+              void settings.run(e.target.checked).finally(() => setAllowPending(null));
+            }}
           />
           Allow internal targets for this case
         </label>

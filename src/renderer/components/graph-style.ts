@@ -35,7 +35,14 @@ export function graphStylesheet(): StylesheetJson {
     })),
     {
       selector: 'node:selected',
-      style: { 'border-width': 4, 'border-color': '#ffffff', 'overlay-opacity': 0 },
+      // The selected node shows its whole label (others are cut to keep the canvas readable).
+      style: {
+        'border-width': 4,
+        'border-color': '#ffffff',
+        'overlay-opacity': 0,
+        'text-max-width': '600px',
+        'z-index': 10,
+      },
     },
     {
       selector: 'edge',
