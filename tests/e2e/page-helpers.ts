@@ -48,9 +48,10 @@ export async function clickNode(page: Page, node: GraphProbeNode, button: 'left'
   await page.mouse.click(fresh.x, fresh.y, { button });
 }
 
-export async function createCase(page: Page, name: string): Promise<void> {
+export async function createCase(page: Page, name: string, screenshot?: string): Promise<void> {
   await page.getByRole('button', { name: 'New case…' }).first().click();
   await page.getByLabel('Case name').fill(name);
+  if (screenshot) await page.screenshot({ path: screenshot });
   await page.getByRole('button', { name: 'Create case' }).click();
   await page.getByTestId('case-name').getByText(name).waitFor();
 }

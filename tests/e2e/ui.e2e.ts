@@ -74,7 +74,7 @@ describe('workbench UI (fake backend)', () => {
   });
 
   it('creates a case, scans, and draws the DNS results', async () => {
-    await createCase(page, 'Parcel phishing');
+    await createCase(page, 'Parcel phishing', screenshotPath('ui-3b-new-case-dialog'));
     await page.getByRole('button', { name: 'Scan', exact: true }).click();
     await waitForNode(page, 'ip', '185.220.101.47');
     await waitForNode(page, 'domain', 'ns1.nova-dns.net');
@@ -120,6 +120,20 @@ describe('workbench UI (fake backend)', () => {
     await clickNode(page, ip, 'right');
     const menu = page.getByTestId('context-menu');
     await menu.waitFor();
+    // Keyboard: the first scanner has focus, arrows move through the list.
+    expect(
+      await menu
+        .getByRole('menuitem')
+        .first()
+        .evaluate((el) => el === el.ownerDocument.activeElement),
+    ).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    expect(
+      await menu
+        .getByRole('menuitem')
+        .nth(1)
+        .evaluate((el) => el === el.ownerDocument.activeElement),
+    ).toBe(true);
     const items = await menu.getByRole('menuitem').allTextContents();
     expect(items).toEqual(['DNS recordspassive', 'TLS certificateactive']);
     await page.screenshot({ path: screenshotPath('ui-6-context-menu') });

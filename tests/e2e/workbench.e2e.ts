@@ -134,6 +134,20 @@ describe('workbench (real web shell, lab DNS)', () => {
     await page.screenshot({ path: screenshotPath('workbench-6-reloaded') });
   });
 
+  it('closes the case and opens it again from the recent list', async () => {
+    const before = (await graphNodes(page)).length;
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByTestId('no-case').waitFor();
+    await page.getByRole('button', { name: 'Open…', exact: true }).click();
+    const recent = page.locator('.recent-item', { hasText: 'Nova parcels' });
+    await recent.waitFor();
+    await page.screenshot({ path: screenshotPath('workbench-7-open-dialog') });
+    await recent.click();
+    await waitForNode(page, 'domain', PTR_NAME);
+    expect(await graphNodes(page)).toHaveLength(before);
+    expect(await page.getByTestId('case-name').textContent()).toBe('Nova parcels');
+  });
+
   it('logged no errors and no CSP violations', () => {
     expect(watched.errors).toEqual([]);
   });

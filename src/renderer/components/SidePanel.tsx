@@ -63,6 +63,9 @@ export function SidePanel() {
           {shown}
         </h2>
         {shown !== entity.value ? <p className="entity-ascii mono">{entity.value}</p> : null}
+        {typeof entity.props.homograph === 'string' ? (
+          <p className="warning-text">Possible homograph: {entity.props.homograph}</p>
+        ) : null}
         <div className="panel-actions">
           <button
             type="button"
