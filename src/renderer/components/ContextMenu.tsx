@@ -1,6 +1,6 @@
 // The node's right-click menu: a plain positioned popup holding the scanner list. Closes on
 // Escape, on a click elsewhere, or once a scan has started.
-import { type KeyboardEvent as ReactKeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { shortLabel } from '../model/graph';
 import { useApp } from '../store/context';
 import { ScannerChooser } from './ScannerChooser';
@@ -31,20 +31,6 @@ export function ContextMenu({
     });
   }, [x, y]);
 
-  // Keyboard use: the first scanner has focus on open; arrow keys move between scanners.
-  useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-  }, []);
-  const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
-    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
-    const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    if (items.length === 0) return;
-    e.preventDefault();
-    const at = items.indexOf(document.activeElement as HTMLElement);
-    const next = e.key === 'ArrowDown' ? (at + 1) % items.length : (at - 1 + items.length) % items.length;
-    items[next]?.focus();
-  };
-
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose();
@@ -62,18 +48,12 @@ export function ContextMenu({
 
   if (!entity) return null;
   return (
-    <div
-      ref={ref}
-      className="context-menu"
-      data-testid="context-menu"
-      style={{ left: pos.left, top: pos.top }}
-      onKeyDown={onKeyDown}
-    >
+    <div ref={ref} className="context-menu" data-testid="context-menu" style={{ left: pos.left, top: pos.top }}>
       <div className="context-menu-head">
         <span className={`type-chip type-${entity.type}`}>{entity.type}</span>
         <span className="context-menu-title">{shortLabel(entity.value, 40)}</span>
       </div>
-      <ScannerChooser entity={entity} onStarted={onClose} />
+      <ScannerChooser entity={entity} onStarted={onClose} autoFocus />
     </div>
   );
 }
