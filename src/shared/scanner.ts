@@ -71,6 +71,31 @@ export const ScanEvent = z.discriminatedUnion('kind', [
 export type ScanEvent = z.infer<typeof ScanEvent>;
 
 /** How a worker's network layer is set up; plain data so it can cross into the worker. */
+/** Where the lab sends a connection to a scenario address: a loopback listener, or nowhere. */
+export const LabRoute = z.object({
+  address: z.string(),
+  port: z.number().int().min(0).max(65535),
+  proto: z.enum(['tcp', 'udp']),
+  to: z.union([z.object({ host: z.string(), port: z.number().int() }), z.literal('refuse'), z.literal('drop')]),
+});
+export type LabRoute = z.infer<typeof LabRoute>;
+
+export const TracerouteHop = z.object({
+  ttl: z.number().int().min(1).max(255),
+  address: z.string().nullable(),
+  rttMs: z.array(z.number().nonnegative()),
+});
+export type TracerouteHop = z.infer<typeof TracerouteHop>;
+
+/** The simulated internet's wiring, handed to scanners' net when a case runs against the lab. */
+export const LabWiring = z.object({
+  routes: z.array(LabRoute),
+  /** What happens to a scenario address and port the lab does not serve: refused, or silence. */
+  unrouted: z.enum(['refuse', 'drop']),
+  traceroutes: z.array(z.object({ target: z.string(), hops: z.array(TracerouteHop) })),
+});
+export type LabWiring = z.infer<typeof LabWiring>;
+
 export const NetConfig = z.object({
   /** DNS servers as "host" or "host:port" (IPv6 as "[addr]:port"). */
   resolvers: z.array(z.string()).min(1),
@@ -78,6 +103,10 @@ export const NetConfig = z.object({
   proxy: z.string().nullable(),
   timeoutMs: z.number().int().positive(),
   retries: z.number().int().min(0).max(5),
+  /** Base URLs of third-party services by name (crtsh, rdap, wayback, nvd, ...); the lab points them at itself. */
+  endpoints: z.record(z.string(), z.string()).optional(),
+  /** Set when scans run against the lab: scenario addresses map to loopback servers, nothing else is reached. */
+  lab: LabWiring.optional(),
 });
 export type NetConfig = z.infer<typeof NetConfig>;
 
@@ -106,7 +135,8 @@ export interface DnsResponse {
 }
 
 export interface Resolver {
-  query(name: string, type: DnsRecordType, signal?: AbortSignal): Promise<DnsResponse>;
+  /** Asks the configured resolvers, or only `server` ("host" or "host:port") when given. */
+  query(name: string, type: DnsRecordType, signal?: AbortSignal, server?: string): Promise<DnsResponse>;
 }
 
 export interface DialOptions {
@@ -159,6 +189,10 @@ export interface Net {
     options: TlsDialOptions,
   ): Promise<Connection & { peerCertificatesDer(): Uint8Array[]; alpn(): string | null }>;
   http(request: HttpRequest): Promise<HttpResponse>;
+  /** Base URL of a named third-party service; throws when none is configured. */
+  endpoint(name: string): string;
+  /** The route to an address, hop by hop. */
+  traceroute(target: string, options?: { maxHops?: number; signal?: AbortSignal }): Promise<TracerouteHop[]>;
 }
 
 export interface ScanLogger {

@@ -4,11 +4,9 @@ import { isIP, type Socket } from 'node:net';
 import type { Resolver } from '../../shared/scanner';
 import { formatHostPort, type HostPort, type ProxyConfig } from './address';
 import { errorMessage } from './deadline';
+import { type RouteFn, routed } from './lab-route';
 import { connectSocks } from './socks';
 import { connectTcp } from './tcp';
-
-/** Rewrites where a connection really goes; the lab uses it to send scenario addresses to loopback. */
-export type RouteFn = (target: HostPort) => HostPort | undefined;
 
 export interface DialerSettings {
   proxy: ProxyConfig | null;
@@ -27,14 +25,14 @@ export class Dialer {
     const { proxy, timeoutMs } = this.settings;
     const bare = host.replace(/^\[(.*)\]$/, '$1');
     if (proxy) {
-      const target = this.settings.route?.({ host: bare, port }) ?? { host: bare, port };
+      const target = await routed(this.settings.route, { host: bare, port }, 'tcp', signal);
       return connectSocks(proxy, target.host, target.port, signal, timeoutMs);
     }
     const addresses = isIP(bare) !== 0 ? [bare] : await this.addressesOf(bare, signal);
     const failures: string[] = [];
     for (const address of addresses.slice(0, MAX_ADDRESSES_TRIED)) {
-      const target = this.settings.route?.({ host: address, port }) ?? { host: address, port };
       try {
+        const target = await routed(this.settings.route, { host: address, port }, 'tcp', signal);
         return await connectTcp(target.host, target.port, signal);
       } catch (error) {
         if (signal.aborted) throw error;

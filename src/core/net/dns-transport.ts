@@ -11,8 +11,13 @@ import { type BuiltQuery, checkResponse } from './dns-wire';
  * One UDP exchange. Packets that do not answer the query (another id, another question, garbage)
  * are ignored, as a spoofed packet would be, and the wait goes on until the deadline.
  */
-export function udpExchange(server: HostPort, query: BuiltQuery, signal: AbortSignal): Promise<DnsResponse> {
-  const name = formatHostPort(server);
+export function udpExchange(
+  server: HostPort,
+  query: BuiltQuery,
+  signal: AbortSignal,
+  /** How the server is named in answers and errors (the lab's routed address keeps its scenario name). */
+  name = formatHostPort(server),
+): Promise<DnsResponse> {
   let ignored: string | undefined;
   return abortable<DnsResponse>(signal, (resolve, reject) => {
     const socket = createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');

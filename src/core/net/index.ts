@@ -12,13 +12,15 @@ import type {
 import { formatHostPort, type HostPort, type ProxyConfig, parseProxyUrl, parseServer } from './address';
 import { SocketConnection, TlsConnection } from './connection';
 import { Deadline } from './deadline';
-import { Dialer, type RouteFn } from './dialer';
+import { Dialer } from './dialer';
 import { httpRequest } from './http';
+import { labRoute, type RouteFn } from './lab-route';
 import { DnsResolver } from './resolver';
 import { upgradeTls } from './tls';
+import { labTraceroute } from './traceroute';
 
 export type { HostPort, ProxyConfig } from './address';
-export type { RouteFn } from './dialer';
+export type { RouteFn } from './lab-route';
 
 export interface NetOptions {
   /** Where connections to an address really go (the lab maps scenario IPs to loopback servers). */
@@ -42,8 +44,10 @@ export function createNet(config: NetConfig, options: NetOptions = {}): Net {
     configError = error instanceof Error ? error : new Error(String(error));
   }
   const timeoutMs = config.timeoutMs;
-  const resolver = new DnsResolver({ servers, proxy, timeoutMs, retries: config.retries });
-  const dialer = new Dialer({ proxy, timeoutMs, resolver, ...(options.route ? { route: options.route } : {}) });
+  const route = options.route ?? (config.lab ? labRoute(config.lab) : undefined);
+  const routing = route ? { route } : {};
+  const resolver = new DnsResolver({ servers, proxy, timeoutMs, retries: config.retries, ...routing });
+  const dialer = new Dialer({ proxy, timeoutMs, resolver, ...routing });
   const check = (): void => {
     if (configError) throw new Error(`network settings: ${configError.message}`);
   };
@@ -61,9 +65,9 @@ export function createNet(config: NetConfig, options: NetOptions = {}): Net {
 
   return {
     resolver: {
-      query: async (name, type, signal) => {
+      query: async (name, type, signal, server) => {
         check();
-        return resolver.query(name, type, signal);
+        return resolver.query(name, type, signal, server);
       },
     },
     async dial(dial: DialOptions): Promise<Connection> {
@@ -95,6 +99,16 @@ export function createNet(config: NetConfig, options: NetOptions = {}): Net {
     async http(request: HttpRequest): Promise<HttpResponse> {
       check();
       return httpRequest(request, dialer);
+    },
+    endpoint(name: string): string {
+      const url = config.endpoints?.[name];
+      if (!url) throw new Error(`no endpoint is configured for "${name}"`);
+      return url;
+    },
+    async traceroute(target, traceOptions = {}) {
+      check();
+      if (!config.lab) throw new Error('traceroute runs only against the lab in this version');
+      return labTraceroute(config.lab, target, traceOptions.maxHops ?? 30);
     },
   };
 }

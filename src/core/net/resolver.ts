@@ -1,11 +1,12 @@
 // The stub resolver behind ctx.net.resolver: UDP with TCP fallback on truncation, retries that
 // move to the next server, and TCP through the SOCKS5 proxy when one is set (no DNS leaks).
 import type { DnsRecordType, DnsResponse, Resolver } from '../../shared/scanner';
-import { formatHostPort, type HostPort, type ProxyConfig } from './address';
+import { formatHostPort, type HostPort, type ProxyConfig, parseServer } from './address';
 import { SocketConnection } from './connection';
 import { Deadline, errorMessage } from './deadline';
 import { tcpExchange, udpExchange } from './dns-transport';
 import { type BuiltQuery, buildQuery, DNS_RECORD_TYPES, normaliseQueryName } from './dns-wire';
+import { type RouteFn, routed } from './lab-route';
 import { connectSocks } from './socks';
 import { connectTcp } from './tcp';
 
@@ -14,15 +15,17 @@ export interface ResolverSettings {
   proxy: ProxyConfig | null;
   timeoutMs: number;
   retries: number;
+  route?: RouteFn;
 }
 
 export class DnsResolver implements Resolver {
   constructor(private readonly settings: ResolverSettings) {}
 
-  async query(name: string, type: DnsRecordType, signal?: AbortSignal): Promise<DnsResponse> {
+  async query(name: string, type: DnsRecordType, signal?: AbortSignal, server?: string): Promise<DnsResponse> {
     if (!DNS_RECORD_TYPES.includes(type)) throw new Error(`unsupported DNS record type "${String(type)}"`);
     const qname = normaliseQueryName(name);
-    const { servers, retries } = this.settings;
+    const { retries } = this.settings;
+    const servers = server === undefined ? this.settings.servers : [parseServer(server)];
     if (servers.length === 0) throw new Error('no DNS server is configured');
     const failures: string[] = [];
     for (let attempt = 0; attempt <= retries; attempt++) {
@@ -44,7 +47,8 @@ export class DnsResolver implements Resolver {
     const deadline = new Deadline(this.settings.timeoutMs, signal, name);
     let response: DnsResponse;
     try {
-      response = await udpExchange(server, query, deadline.signal);
+      const target = await routed(this.settings.route, server, 'udp', deadline.signal);
+      response = await udpExchange(target, query, deadline.signal, name);
     } finally {
       deadline.dispose();
     }
@@ -69,9 +73,10 @@ export class DnsResolver implements Resolver {
     const proxy = this.settings.proxy;
     let connection: SocketConnection | undefined;
     try {
+      const target = await routed(this.settings.route, server, 'tcp', deadline.signal);
       const socket = proxy
-        ? await connectSocks(proxy, server.host, server.port, deadline.signal, this.settings.timeoutMs)
-        : await connectTcp(server.host, server.port, deadline.signal);
+        ? await connectSocks(proxy, target.host, target.port, deadline.signal, this.settings.timeoutMs)
+        : await connectTcp(target.host, target.port, deadline.signal);
       connection = new SocketConnection(socket, name);
       return await tcpExchange(connection, query, name, deadline.signal);
     } catch (error) {

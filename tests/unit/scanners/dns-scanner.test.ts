@@ -46,6 +46,10 @@ function fakeNet(answer: Answer, stats = { inFlight: 0, maxInFlight: 0, queries:
     dial: unreachable,
     dialTls: unreachable,
     http: unreachable,
+    endpoint: () => {
+      throw new Error('not in this test');
+    },
+    traceroute: unreachable,
   };
 }
 
