@@ -40,6 +40,7 @@ import {
   type RunRow,
   type Statements,
 } from './statements';
+import { IsoTimes, isoOf } from './time';
 
 export interface StoreOptions {
   /** An Electron-ABI better-sqlite3 .node file; Node's own build when absent. */
@@ -74,10 +75,6 @@ export interface IngestResult {
   entities: Entity[];
   relations: Relation[];
 }
-
-/** Rows of the graph documents built in SQL (see statements.ts). */
-type EntityTuple = [number, EntityType, string, Props, string, string];
-type RelationTuple = [number, number, number, RelationKind, Props, string, string];
 
 function nowIso(): string {
   return new Date().toISOString();
@@ -177,8 +174,8 @@ function toEntity(row: EntityRow): Entity {
     type: row.type as EntityType,
     value: row.value,
     props: parseJsonObject(row.props),
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
+    firstSeen: isoOf(row.first_seen),
+    lastSeen: isoOf(row.last_seen),
   };
 }
 
@@ -189,8 +186,8 @@ function toRelation(row: RelationRow): Relation {
     to: row.to_id,
     kind: row.kind as RelationKind,
     props: parseJsonObject(row.props),
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
+    firstSeen: isoOf(row.first_seen),
+    lastSeen: isoOf(row.last_seen),
   };
 }
 
@@ -397,14 +394,17 @@ export class CaseStore {
     if (!parsedProps.success) throw new ApiError('invalid_request', 'seed props must be a JSON object', 'props');
     return this.write(() => {
       const at = nowIso();
+      const atMs = Date.parse(at);
       const row = this.s.entityByKey.get(key.type, value);
       let id: number;
       if (row === undefined) {
-        id = Number(this.s.insertEntity.run(key.type, value, JSON.stringify(parsedProps.data), at, at).lastInsertRowid);
+        id = Number(
+          this.s.insertEntity.run(key.type, value, JSON.stringify(parsedProps.data), atMs, atMs).lastInsertRowid,
+        );
       } else {
         id = row.id;
         const merged = { ...parseJsonObject(row.props), ...parsedProps.data };
-        this.s.updateEntity.run(JSON.stringify(merged), at, id);
+        this.s.updateEntity.run(JSON.stringify(merged), atMs, id);
       }
       this.s.insertSeed.run(id, at);
       appendAudit(this.s, 'seed.added', { entityId: id, type: key.type, value, props: parsedProps.data });
@@ -439,14 +439,7 @@ export class CaseStore {
   graph(): Graph {
     return this.read(() => {
       try {
-        return {
-          entities: (JSON.parse(this.s.allEntitiesJson.get() ?? '[]') as EntityTuple[]).map(
-            ([id, type, value, props, firstSeen, lastSeen]) => ({ id, type, value, props, firstSeen, lastSeen }),
-          ),
-          relations: (JSON.parse(this.s.allRelationsJson.get() ?? '[]') as RelationTuple[]).map(
-            ([id, from, to, kind, props, firstSeen, lastSeen]) => ({ id, from, to, kind, props, firstSeen, lastSeen }),
-          ),
-        };
+        return this.graphFast();
       } catch (err) {
         // A props value that is not JSON (edited by hand) or a graph too big for one string:
         // fall back to row by row, which tolerates both.
@@ -457,6 +450,40 @@ export class CaseStore {
         };
       }
     });
+  }
+
+  /** The graph from two flat JSON documents built by SQLite (see statements.ts). */
+  private graphFast(): Graph {
+    const base = Date.parse(this.s.meta.get()?.created_at ?? '') || 0;
+    const iso = new IsoTimes();
+    const e = JSON.parse(this.s.allEntitiesFlat.get({ base }) ?? '[]') as unknown[];
+    const entities: Entity[] = [];
+    for (let i = 0; i + 5 < e.length; i += 6) {
+      const first = base + (e[i + 4] as number);
+      entities.push({
+        id: e[i] as number,
+        type: e[i + 1] as EntityType,
+        value: e[i + 2] as string,
+        props: e[i + 3] as Props,
+        firstSeen: iso.of(first),
+        lastSeen: iso.of(first + (e[i + 5] as number)),
+      });
+    }
+    const r = JSON.parse(this.s.allRelationsFlat.get({ base }) ?? '[]') as unknown[];
+    const relations: Relation[] = [];
+    for (let i = 0; i + 6 < r.length; i += 7) {
+      const first = base + (r[i + 5] as number);
+      relations.push({
+        id: r[i] as number,
+        from: r[i + 1] as number,
+        to: r[i + 2] as number,
+        kind: r[i + 3] as RelationKind,
+        props: r[i + 4] as Props,
+        firstSeen: iso.of(first),
+        lastSeen: iso.of(first + (r[i + 6] as number)),
+      });
+    }
+    return { entities, relations };
   }
 
   entityDetail(id: number): EntityDetail {

@@ -4,9 +4,10 @@
 //
 // Two phases. apply() walks the events in order and works out, in memory, which entities and
 // relations the batch touches and with what props and evidence (evidence itself is stored at
-// once: later events cite it). finish() then writes: new rows, observations, evidence links
-// and last_seen updates each go in as a few bulk statements (rows as a JSON array) instead of
-// one call per row, which is what makes a 300k-event import take seconds.
+// once: later events cite it). finish() then finds which of them are stored already and
+// writes: new rows, observations, evidence links and last_seen updates each go in as a few
+// bulk statements (rows as a JSON array) instead of one call per row, which is what makes a
+// 300k-event import take seconds.
 import { createHash } from 'node:crypto';
 import {
   ENTITY_TYPES,
@@ -21,6 +22,7 @@ import {
 } from '../../shared/model';
 import { canonicalValue, parseDomain } from '../../shared/target';
 import type { Statements } from './statements';
+import { IsoTimes } from './time';
 
 const ENTITY_TYPE_SET: ReadonlySet<string> = new Set(ENTITY_TYPES);
 const RELATION_KIND_SET: ReadonlySet<string> = new Set(RELATION_KINDS);
@@ -52,7 +54,8 @@ interface Touched {
   props: Props | undefined;
   /** JSON text of props, when it is known to match them. */
   propsText: string | undefined;
-  firstSeen: string;
+  /** ms since the epoch. */
+  firstSeen: number;
   propsChanged: boolean;
   evidence: number[] | undefined;
 }
@@ -77,12 +80,6 @@ interface PendingFinding {
   title: string;
   detail: string;
   evidence: number[];
-}
-
-interface StoredEntity {
-  id: number;
-  props: string;
-  firstSeen: string;
 }
 
 type Rec = Record<string, unknown>;
@@ -166,32 +163,32 @@ export class IngestBatch {
   private readonly canonicalMemo = new Map<string, Map<string, string | null>>();
   /** Per type: canonical value -> entity, so two spellings of one value meet here. */
   private readonly byCanonical = new Map<string, Map<string, EntityState>>();
-  /** Per type: the stored entities the batch names, read up front in one query (null: not stored). */
-  private readonly stored = new Map<string, Map<string, StoredEntity | null>>();
   private readonly entities: EntityState[] = [];
   /** Relations by relationKey() of the ends' batch indexes (new entities have no id yet). */
   private readonly relationIndex = new Map<number | string, RelationState>();
   private readonly findings: PendingFinding[] = [];
   private readonly refs = new Map<string, number>();
+  /** The same instant as `now`, as entities and relations store it. */
+  private readonly nowMs: number;
 
   constructor(
     private readonly s: Statements,
     private readonly runId: number,
     private readonly scannerId: string,
     private readonly parentEntityId: number | null,
+    /** The batch's timestamp: observations, findings and evidence take it as ISO text. */
     private readonly now: string,
   ) {
+    this.nowMs = Date.parse(now);
     for (const type of ENTITY_TYPES) {
       this.byRaw.set(type, new Map());
       this.canonicalMemo.set(type, new Map());
       this.byCanonical.set(type, new Map());
-      this.stored.set(type, new Map());
     }
   }
 
   /** Works out the batch's effect, event by event in order. */
   applyAll(events: readonly unknown[]): void {
-    this.prefetch(events);
     for (const event of events) this.apply(event);
   }
 
@@ -249,33 +246,6 @@ export class IngestBatch {
 
   // --- identity -----------------------------------------------------------------------------
 
-  /** Reads the stored entities among the keys the events name, in one query per chunk. */
-  private prefetch(events: readonly unknown[]): void {
-    const keys: [string, string][] = [];
-    const want = (key: unknown) => {
-      if (!isRecord(key) || typeof key.type !== 'string' || typeof key.value !== 'string') return;
-      const canonical = this.canonicalOf(key.type, key.value);
-      if (canonical === null || canonical === undefined) return;
-      const stored = this.stored.get(key.type) as Map<string, StoredEntity | null>;
-      if (stored.has(canonical)) return;
-      stored.set(canonical, null);
-      keys.push([key.type, canonical]);
-    };
-    for (const event of events) {
-      if (!isRecord(event)) continue;
-      if (event.kind === 'entity') want(event.entity);
-      else if (event.kind === 'relation') {
-        want(event.from);
-        want(event.to);
-      } else if (event.kind === 'finding') want(event.about);
-    }
-    this.bulk(keys, (json) => {
-      for (const [id, type, value, props, firstSeen] of this.s.existingEntities.all({ keys: json })) {
-        this.stored.get(type)?.set(value, { id, props, firstSeen });
-      }
-    });
-  }
-
   /** Canonical value, memoised per batch; undefined when the type is unknown. */
   private canonicalOf(type: string, value: string): string | null | undefined {
     const memo = this.canonicalMemo.get(type);
@@ -305,39 +275,24 @@ export class IngestBatch {
     return state ?? undefined;
   }
 
+  /** The batch's entity for a canonical key; whether it is stored already is settled in finish(). */
   private entity(type: EntityType, value: string): EntityState {
     const canonical = this.byCanonical.get(type) as Map<string, EntityState>;
     let state = canonical.get(value);
     if (state !== undefined) return state;
-    const row = this.stored.get(type)?.get(value);
-    if (row === undefined || row === null) {
-      const unicode = unicodeOf(type, value);
-      state = {
-        id: 0,
-        stored: false,
-        type,
-        value,
-        index: this.entities.length,
-        props: unicode === undefined ? undefined : { unicode },
-        propsText: unicode === undefined ? '{}' : undefined,
-        firstSeen: this.now,
-        propsChanged: false,
-        evidence: undefined,
-      };
-    } else {
-      state = {
-        id: row.id,
-        stored: true,
-        type,
-        value,
-        index: this.entities.length,
-        props: undefined,
-        propsText: row.props,
-        firstSeen: row.firstSeen,
-        propsChanged: false,
-        evidence: undefined,
-      };
-    }
+    const unicode = unicodeOf(type, value);
+    state = {
+      id: 0,
+      stored: false,
+      type,
+      value,
+      index: this.entities.length,
+      props: unicode === undefined ? undefined : { unicode },
+      propsText: unicode === undefined ? '{}' : undefined,
+      firstSeen: this.nowMs,
+      propsChanged: false,
+      evidence: undefined,
+    };
     canonical.set(value, state);
     this.entities.push(state);
     return state;
@@ -424,8 +379,11 @@ export class IngestBatch {
     return undefined;
   }
 
+  /** Whether a key names a valid entity, without creating it. */
   private canonicalKeyValid(key: unknown): boolean {
     if (!isRecord(key) || typeof key.type !== 'string' || typeof key.value !== 'string') return false;
+    const known = this.byRaw.get(key.type)?.get(key.value);
+    if (known !== undefined) return known !== null;
     if (!ENTITY_TYPE_SET.has(key.type)) return false;
     const canonical = this.canonicalOf(key.type, key.value);
     return canonical !== null && canonical !== undefined;
@@ -443,7 +401,7 @@ export class IngestBatch {
         to,
         props: undefined,
         propsText: '{}',
-        firstSeen: this.now,
+        firstSeen: this.nowMs,
         propsChanged: false,
         evidence: undefined,
       };
@@ -473,11 +431,22 @@ export class IngestBatch {
   }
 
   private writeEntities(): Entity[] {
+    // Which of the batch's entities exist already: one query per chunk, not one per entity.
+    const byKey = this.byCanonical;
+    this.bulk(
+      this.entities.map((e) => [e.type, e.value]),
+      (keys) => {
+        for (const [id, type, value, props, firstSeen] of this.s.existingEntities.all({ keys })) {
+          const e = byKey.get(type)?.get(value);
+          if (e !== undefined) settleStored(e, id, props, firstSeen);
+        }
+      },
+    );
     const fresh = this.entities.filter((e) => !e.stored);
     this.bulk(
       fresh.map((e) => [e.type, e.value, propsTextOf(e)]),
       (rows, offset, count) => {
-        const result = this.s.insertEntities.run({ rows, now: this.now });
+        const result = this.s.insertEntities.run({ rows, now: this.nowMs });
         this.assignIds(fresh, offset, count, result, (e) => this.s.entityByKey.get(e.type, e.value)?.id);
       },
     );
@@ -487,7 +456,7 @@ export class IngestBatch {
     for (const e of this.entities) {
       if (!e.stored) continue;
       seenAgain.push(e.id);
-      if (e.propsChanged) this.s.updateEntity.run(propsTextOf(e), this.now, e.id);
+      if (e.propsChanged) this.s.updateEntity.run(propsTextOf(e), this.nowMs, e.id);
     }
     this.counts.entitiesUpdated = seenAgain.length;
     const base = this.observationBase();
@@ -497,16 +466,17 @@ export class IngestBatch {
     );
     this.bulk(seenAgain, (ids) => {
       this.s.observeEntities.run({ ...base, ids });
-      this.s.touchEntities.run({ now: this.now, ids });
+      this.s.touchEntities.run({ now: this.nowMs, ids });
     });
     this.bulk(links(this.entities), (json) => this.s.linkEntityEvidence.run({ run: this.runId, links: json }));
 
+    const iso = new IsoTimes();
     return this.entities.map((e) => ({
       id: e.id,
       type: e.type,
       value: e.value,
       props: e.props ?? parseStoredProps(e.propsText ?? '{}'),
-      firstSeen: e.firstSeen,
+      firstSeen: iso.of(e.firstSeen),
       lastSeen: this.now,
     }));
   }
@@ -522,16 +492,7 @@ export class IngestBatch {
       (keys) => {
         for (const [id, from, kind, to, props, firstSeen] of this.s.existingRelations.all({ keys })) {
           const r = byIds.get(`${from}:${kind}:${to}`);
-          if (r === undefined) continue;
-          r.id = id;
-          r.stored = true;
-          r.firstSeen = firstSeen;
-          // Re-apply this batch's props on top of the stored ones.
-          const patch = r.props;
-          r.props = undefined;
-          r.propsText = props;
-          r.propsChanged = false;
-          if (patch !== undefined) applyPatch(r, { props: patch, text: JSON.stringify(patch) });
+          if (r !== undefined) settleStored(r, id, props, firstSeen);
         }
       },
     );
@@ -540,7 +501,7 @@ export class IngestBatch {
     this.bulk(
       fresh.map((r) => [r.from.id, r.kind, r.to.id, propsTextOf(r)]),
       (rows, offset, count) => {
-        const result = this.s.insertRelations.run({ rows, now: this.now });
+        const result = this.s.insertRelations.run({ rows, now: this.nowMs });
         this.assignIds(fresh, offset, count, result, (r) => this.s.relationByKey.get(r.from.id, r.kind, r.to.id)?.id);
       },
     );
@@ -550,7 +511,7 @@ export class IngestBatch {
     for (const r of relations) {
       if (!r.stored) continue;
       seenAgain.push(r.id);
-      if (r.propsChanged) this.s.updateRelation.run(propsTextOf(r), this.now, r.id);
+      if (r.propsChanged) this.s.updateRelation.run(propsTextOf(r), this.nowMs, r.id);
     }
     this.counts.relationsUpdated = seenAgain.length;
     const base = this.observationBase();
@@ -560,17 +521,18 @@ export class IngestBatch {
     );
     this.bulk(seenAgain, (ids) => {
       this.s.observeRelations.run({ ...base, ids });
-      this.s.touchRelations.run({ now: this.now, ids });
+      this.s.touchRelations.run({ now: this.nowMs, ids });
     });
     this.bulk(links(relations), (json) => this.s.linkRelationEvidence.run({ run: this.runId, links: json }));
 
+    const iso = new IsoTimes();
     return relations.map((r) => ({
       id: r.id,
       from: r.from.id,
       to: r.to.id,
       kind: r.kind,
       props: r.props ?? parseStoredProps(r.propsText ?? '{}'),
-      firstSeen: r.firstSeen,
+      firstSeen: iso.of(r.firstSeen),
       lastSeen: this.now,
     }));
   }
@@ -640,6 +602,21 @@ export function isCanonicalAlready(type: string, value: string): boolean {
 /** A number while it stays exact (no string to allocate per relation), else a string. */
 function relationKey(from: number, kind: number, to: number): number | string {
   return from < 2 ** 24 && to < 2 ** 24 ? (from * 2 ** 24 + to) * 32 + kind : `${from}:${kind}:${to}`;
+}
+
+/**
+ * A thing the batch treated as new turns out to be stored: it takes the stored id, first_seen
+ * and props, and the props this batch gathered are merged on top of them.
+ */
+function settleStored(state: Touched, id: number, storedProps: string, firstSeen: number): void {
+  const patch = state.props;
+  state.id = id;
+  state.stored = true;
+  state.firstSeen = firstSeen;
+  state.props = undefined;
+  state.propsText = storedProps;
+  state.propsChanged = false;
+  if (patch !== undefined && Object.keys(patch).length > 0) applyPatch(state, { props: patch, text: '' });
 }
 
 /** [thing id, evidence id] pairs of the things that cite evidence. */

@@ -26,8 +26,8 @@ CREATE TABLE entities (
   type TEXT NOT NULL,
   value TEXT NOT NULL,
   props TEXT NOT NULL DEFAULT '{}',
-  first_seen TEXT NOT NULL,
-  last_seen TEXT NOT NULL,
+  first_seen INTEGER NOT NULL, -- ms since the epoch, UTC
+  last_seen INTEGER NOT NULL,
   UNIQUE (type, value)
 ) STRICT;
 
@@ -42,8 +42,8 @@ CREATE TABLE relations (
   kind TEXT NOT NULL,
   to_id INTEGER NOT NULL REFERENCES entities (id),
   props TEXT NOT NULL DEFAULT '{}',
-  first_seen TEXT NOT NULL,
-  last_seen TEXT NOT NULL,
+  first_seen INTEGER NOT NULL, -- ms since the epoch, UTC
+  last_seen INTEGER NOT NULL,
   UNIQUE (from_id, kind, to_id)
 ) STRICT;
 CREATE INDEX relations_to ON relations (to_id);
