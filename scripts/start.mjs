@@ -43,7 +43,10 @@ function startApp() {
   console.log(
     "Electron's binary is not installed on this machine, so Tracegraph serves the same workbench in your browser instead:",
   );
-  return spawn(process.execPath, [join(root, 'out', 'node', 'server.js'), ...extra], { cwd: root, stdio: 'inherit' });
+  return spawn(process.execPath, [join(root, 'out', 'node', 'server.js'), ...extra, '--open'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 
 const child = startApp();

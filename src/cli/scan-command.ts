@@ -3,11 +3,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import type { NetSettings } from '../core/service/net-config';
 import { createNodeCore } from '../core/service/node-core';
 import { ApiError } from '../shared/api';
 import type { Run } from '../shared/model';
 import { parseTarget } from '../shared/target';
 import { type ScanReport, safeText, toCsv, toJson, toText } from './format';
+import { withLab } from './lab-command';
 
 export interface ScanCommandOptions {
   modules?: string;
@@ -18,6 +20,7 @@ export interface ScanCommandOptions {
   proxy?: string;
   allowInternal?: boolean;
   dataDir?: string;
+  lab?: string;
 }
 
 export class UsageError extends Error {}
@@ -29,13 +32,28 @@ function progressLine(run: Run): string {
 
 export async function scanCommand(targetText: string, options: ScanCommandOptions): Promise<number> {
   if (options.json && options.csv) throw new UsageError('choose one of --json and --csv');
+  if (options.lab && (options.resolver || options.proxy))
+    throw new UsageError('--lab brings its own resolver; drop --resolver and --proxy');
+  const parsed = parseTarget(targetText);
+  if (!parsed.ok) throw new UsageError(parsed.error);
+  if (options.lab) {
+    return withLab(options.lab, (lab) =>
+      runScan(targetText, options, lab.net, { name: lab.scenario.name, description: lab.scenario.description }),
+    );
+  }
+  return runScan(targetText, options, { resolvers: options.resolver ?? [], proxy: options.proxy ?? null });
+}
+
+async function runScan(
+  targetText: string,
+  options: ScanCommandOptions,
+  net: NetSettings,
+  lab?: { name: string; description: string },
+): Promise<number> {
   const parsed = parseTarget(targetText);
   if (!parsed.ok) throw new UsageError(parsed.error);
   const temp = options.case ? null : mkdtempSync(join(tmpdir(), 'tracegraph-cli-'));
-  const service = createNodeCore(options.dataDir ?? temp ?? mkdtempSync(join(tmpdir(), 'tracegraph-cli-')), {
-    resolvers: options.resolver ?? [],
-    proxy: options.proxy ?? null,
-  });
+  const service = createNodeCore(options.dataDir ?? temp ?? mkdtempSync(join(tmpdir(), 'tracegraph-cli-')), net, lab);
   const tty = process.stderr.isTTY === true;
   const stopListening = service.onEvent((event, data) => {
     if (!tty || !event.startsWith('run.') || data === null || !('scannerId' in data)) return;

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { app, type BrowserWindow } from 'electron';
 import { CoreService } from '../core/service/core-service';
 import { netConfig } from '../core/service/net-config';
+import { builtinScenario, DEMO_SCENARIO } from '../lab/builtin';
+import { startLab } from '../lab/lab';
+import { loadScenario } from '../lab/scenario/load';
 import { scanners } from '../scanners/registry';
 import { wireIpc } from './ipc';
 import { installMenu } from './menu';
@@ -20,14 +23,19 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   const nativeBinding = electronSqliteBinding();
+  // `npm run demo` opens the app on the lab: a simulated internet, said so in the window.
+  const lab = process.argv.includes('--demo')
+    ? await startLab(loadScenario(builtinScenario(DEMO_SCENARIO)))
+    : undefined;
   const service = new CoreService({
     dataDir: join(app.getPath('userData'), 'data'),
     launcher: new UtilityLauncher(),
-    net: netConfig({ proxy: process.env.TRACEGRAPH_PROXY ?? null }),
+    net: netConfig(lab ? lab.net : { proxy: process.env.TRACEGRAPH_PROXY ?? null }),
     scanners: scanners.map((s) => s.manifest),
     ...(nativeBinding ? { nativeBinding } : {}),
+    ...(lab ? { lab: { name: lab.scenario.name, description: lab.scenario.description } } : {}),
   });
   installSessionPolicy();
   mainWindow = createMainWindow();
@@ -35,6 +43,9 @@ app.whenReady().then(() => {
   installMenu(service, () => mainWindow);
   app.on('second-instance', () => mainWindow?.focus());
   app.on('window-all-closed', () => {
-    void service.shutdown().finally(() => app.quit());
+    void service
+      .shutdown()
+      .then(() => lab?.stop())
+      .finally(() => app.quit());
   });
 });

@@ -18,7 +18,15 @@ import { ScannerManifest } from './scanner';
 const Empty = z.object({}).strict();
 const Path = z.string().min(1).max(4096);
 
+export const AppInfo = z.object({
+  version: z.string(),
+  /** Set when the backend runs against the lab: a simulated internet, not the real one. */
+  lab: z.object({ name: z.string(), description: z.string() }).nullable(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
 export const methods = {
+  'app.info': { params: Empty, result: AppInfo },
   'case.create': {
     params: z.object({ name: z.string().trim().min(1).max(200), path: Path.optional() }).strict(),
     result: CaseInfo,

@@ -221,6 +221,7 @@ export async function startFakeBackend(rendererDir: string, answers: FakeAnswers
       emit('case.changed', c.info);
       return c.info;
     },
+    'app.info': () => ({ version: 'fake', lab: null }),
     'case.current': () => current?.info ?? null,
     'case.listRecent': () =>
       [...cases.values()].map((c) => ({ path: c.info.path, name: c.info.name, openedAt: now() })),

@@ -29,6 +29,8 @@ export interface CoreOptions {
   /** better-sqlite3 binary for this runtime's ABI (Electron), when it is not the default one. */
   nativeBinding?: string;
   limits?: Partial<OrchestratorLimits>;
+  /** The lab scenario the network settings point at, when they do. */
+  lab?: { name: string; description: string };
 }
 
 type Listener = <E extends EventName>(event: E, data: EventData<E>) => void;
@@ -40,6 +42,7 @@ interface OpenCase {
   info: CaseInfo;
 }
 
+const APP_VERSION = '0.1.0';
 const DEFAULT_LIMITS: OrchestratorLimits = { global: 4, perTarget: 2, cancelGraceMs: 2000 };
 
 function slug(name: string): string {
@@ -61,6 +64,7 @@ export class CoreService {
   constructor(private readonly options: CoreOptions) {
     this.recent = new RecentCases(join(options.dataDir, 'recent-cases.json'));
     this.handlers = {
+      'app.info': async () => ({ version: APP_VERSION, lab: options.lab ?? null }),
       'case.create': (p) => this.createCase(p.name, p.path),
       'case.open': (p) => this.openCase(p.path),
       'case.current': async () => this.current?.info ?? null,

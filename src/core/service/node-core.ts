@@ -4,11 +4,16 @@ import { ForkLauncher } from '../scan/fork-launcher';
 import { CoreService } from './core-service';
 import { type NetSettings, netConfig } from './net-config';
 
-export function createNodeCore(dataDir: string, net: NetSettings): CoreService {
+export function createNodeCore(
+  dataDir: string,
+  net: NetSettings,
+  lab?: { name: string; description: string },
+): CoreService {
   return new CoreService({
     dataDir,
     launcher: new ForkLauncher(),
     net: netConfig(net),
     scanners: scanners.map((s) => s.manifest),
+    ...(lab ? { lab } : {}),
   });
 }

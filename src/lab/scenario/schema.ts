@@ -2,6 +2,7 @@
 // third-party data, geolocation, routes). Validated on load; every error names its field path.
 import ipaddr from 'ipaddr.js';
 import * as z from 'zod';
+import { JsonValue } from '../../shared/model';
 import { Zone } from '../dns/zone';
 
 const Ip = z
@@ -85,7 +86,7 @@ export const Certificate = z
     notBefore: IsoDate,
     notAfter: IsoDate,
     key: z
-      .object({ type: z.enum(['rsa', 'ec']).default('rsa'), bits: z.number().int().min(512).max(4096).default(2048) })
+      .object({ type: z.enum(['rsa', 'ec']).default('rsa'), bits: z.number().int().min(256).max(4096).default(2048) })
       .strict()
       .default({ type: 'rsa', bits: 2048 }),
   })
@@ -116,66 +117,149 @@ export const Site = z
   })
   .strict();
 
+/** A server's host name: a plain DNS name (no wildcard), since the lab gives it an A record. */
+const ServerName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(
+    /^[a-z0-9_]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9])?)+$/,
+    'lowercase server host name expected',
+  );
+
+/**
+ * One domain's registration as WHOIS shows it. The lab serves it in two steps, like the real
+ * thing: the TLD's registry server (derived from the TLD, or `registryServer`) answers `registry`,
+ * which names the registrar's server ("Registrar WHOIS Server: ..."), and that server answers
+ * `registrar.text`. whois.iana.org refers to each TLD's registry server.
+ */
 export const WhoisRecord = z
   .object({
     domain: Hostname,
     /** The registry's answer (thin or thick), as the registry prints it. */
     registry: z.string().max(2_000_000),
+    /** The registry server's host name when not the usual one for the TLD (whois.nic.<tld> by default). */
+    registryServer: ServerName.optional(),
     /** The registrar's server host name and its answer, when the registry refers to one. */
     registrar: z
-      .object({ server: Hostname, text: z.string().max(2_000_000) })
+      .object({
+        server: ServerName,
+        text: z.string().max(2_000_000),
+        /** How the registrar's server behaves for this domain; defaults to the record's behaviour. */
+        behaviour: Behaviour.optional(),
+      })
       .strict()
       .optional(),
+    /** How the servers behave when asked about this domain (registry and registrar alike). */
     behaviour: Behaviour.default('normal'),
   })
   .strict();
 
-export const RdapRecord = z.object({ domain: Hostname, json: z.unknown() }).strict();
+/** The RDAP domain object served at /domain/<domain> (RFC 9083 JSON, served as given). */
+export const RdapRecord = z.object({ domain: Hostname, json: z.record(z.string(), JsonValue) }).strict();
 
+/** Timestamps as crt.sh prints them ("2024-01-31T12:00:00" or with fractions); a zone is allowed. */
+const CtTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/, 'a time such as 2024-01-31T12:00:00');
+
+/**
+ * One certificate as crt.sh lists it; the lab's Cert Spotter-style endpoint derives its own shape
+ * (hashes, dns_names) from the same entry.
+ */
 export const CtEntry = z
   .object({
-    issuer_name: z.string(),
-    common_name: z.string(),
-    name_value: z.string(),
-    id: z.number().int(),
-    entry_timestamp: z.string(),
-    not_before: z.string(),
-    not_after: z.string(),
-    serial_number: z.string(),
+    /** The issuer's distinguished name, e.g. "C=US, O=Let's Encrypt, CN=R3". */
+    issuer_name: z.string().max(10_000),
+    /** crt.sh's id of the issuing CA; derived from issuer_name when absent. */
+    issuer_ca_id: z.number().int().positive().optional(),
+    common_name: z.string().max(10_000),
+    /** The certificate's identities (SANs), one per line ("a.example\nwww.a.example"), as crt.sh prints them. */
+    name_value: z.string().max(1_000_000),
+    /** crt.sh's certificate id; entries with the same id are one certificate. */
+    id: z.number().int().positive(),
+    entry_timestamp: CtTime,
+    not_before: CtTime,
+    not_after: CtTime,
+    /** Hex, as crt.sh prints it. */
+    serial_number: z.string().regex(/^[0-9a-fA-F]{1,128}$/, 'hex serial number expected'),
   })
   .strict();
 
+/** One Wayback Machine capture, as a CDX row. */
 export const WaybackCapture = z
   .object({
-    url: z.string(),
+    /** The captured URL ("http://example.com/login"; a URL without scheme is read as http://). */
+    url: z.string().min(1).max(8000),
     timestamp: z.string().regex(/^\d{14}$/, 'a 14-digit CDX timestamp'),
-    status: z.string().default('200'),
-    mimetype: z.string().default('text/html'),
+    status: z
+      .string()
+      .regex(/^(\d{3}|-)$/, 'an HTTP status code or "-"')
+      .default('200'),
+    mimetype: z.string().max(200).default('text/html'),
+    /** Base32 SHA-1 of the captured body; derived from url and timestamp when absent. */
+    digest: z
+      .string()
+      .regex(/^[A-Z2-7]{32}$/, 'a 32-character base32 digest')
+      .optional(),
+    /** Size of the stored record in bytes; derived when absent. */
+    length: z.number().int().nonnegative().optional(),
   })
   .strict();
 
+/** One address listed in a DNS blacklist zone (RFC 5782 form: reversed octets or nibbles under `zone`). */
 export const DnsblListing = z
   .object({
     zone: Hostname,
     address: Ip,
     /** The 127.0.0.x answer that says which list. */
-    code: z.string().default('127.0.0.2'),
+    code: z
+      .string()
+      .refine((v) => ipaddr.IPv4.isValidFourPartDecimal(v), { message: 'an IPv4 address such as 127.0.0.2' })
+      .default('127.0.0.2'),
+    /** The TXT answer: the reason or a lookup URL. */
     txt: z.string().max(1000).optional(),
   })
   .strict();
 
-export const DropEntry = z.object({ list: z.enum(['drop', 'edrop', 'drop-v6']), cidr: Cidr, sbl: z.string() }).strict();
+/** One block of a Spamhaus DROP list: drop and edrop hold IPv4 blocks, drop-v6 IPv6 blocks. */
+export const DropEntry = z
+  .object({
+    list: z.enum(['drop', 'edrop', 'drop-v6']),
+    cidr: Cidr,
+    /** The Spamhaus record id, "SBL" and digits. */
+    sbl: z.string().regex(/^SBL\d{1,10}$/, 'an SBL id such as SBL123456'),
+  })
+  .strict()
+  .refine((entry) => !ipaddr.isValidCIDR(entry.cidr) || (entry.list === 'drop-v6') === entry.cidr.includes(':'), {
+    message: 'drop and edrop take IPv4 blocks, drop-v6 takes IPv6 blocks',
+    path: ['cidr'],
+  });
 
+/**
+ * A CVE affecting one CPE. The lab's NVD-style endpoint groups records by id (one CVE, several
+ * CPEs) and matches queries component by component, "*" in either side matching anything.
+ */
 export const CveRecord = z
   .object({
-    cpe: z.string().startsWith('cpe:2.3:'),
+    /** A CPE 2.3 name, e.g. cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:* (trailing parts may be left out). */
+    cpe: z
+      .string()
+      .max(1000)
+      .regex(/^cpe:2\.3:[aho*-](:[^:]*){2,}/, 'a CPE 2.3 name with at least part, vendor and product'),
     id: z.string().regex(/^CVE-\d{4}-\d{4,}$/),
     published: IsoDate,
     description: z.string().max(10_000),
+    /** CVSS v3.1 base score. */
     cvss: z.number().min(0).max(10).optional(),
+    /** The base severity; derived from the score when absent. */
     severity: z.enum(['NONE', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).optional(),
   })
-  .strict();
+  .strict()
+  .refine((record) => record.severity === undefined || record.cvss !== undefined, {
+    message: 'a severity needs a cvss score',
+    path: ['severity'],
+  });
 
 export const GeoEntry = z
   .object({

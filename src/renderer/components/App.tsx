@@ -4,6 +4,7 @@ import { useApp } from '../store/context';
 import { CaseBar } from './CaseBar';
 import { GraphLegend } from './GraphLegend';
 import { GraphView } from './GraphView';
+import { LabBanner } from './LabBanner';
 import { NoCase } from './NoCase';
 import { RunList } from './RunList';
 import { SidePanel } from './SidePanel';
@@ -14,6 +15,7 @@ export function App({ transport }: { transport: 'ipc' | 'websocket' }) {
   const hasCase = useApp((s) => s.caseSlice.current != null);
   return (
     <div className="app">
+      <LabBanner />
       <CaseBar />
       <TargetInput />
       <main className="main-area">

@@ -1,6 +1,6 @@
 // The renderer's data and how each backend event changes it. Pure: the store applies these,
 // tests call them directly.
-import type { EventData, EventName } from '../../shared/api';
+import type { AppInfo, EventData, EventName } from '../../shared/api';
 import type { CaseInfo, Graph, RecentCase, Run } from '../../shared/model';
 import type { ScannerManifest } from '../../shared/scanner';
 import { EMPTY_GRAPH, type GraphData, mergeGraph } from './graph';
@@ -28,6 +28,8 @@ export interface AppData {
   };
   runs: ReadonlyMap<number, Run>;
   scanners: ScannerManifest[];
+  /** The backend's version and, when it runs against the lab, which scenario. */
+  app: AppInfo | null;
   connection: ConnectionState;
   /** The case dialog on screen, if any (several places open the same ones). */
   dialog: 'new-case' | 'open-case' | null;
@@ -41,6 +43,7 @@ export const initialData = (): AppData => ({
   selection: { entityId: null, revision: 0 },
   runs: new Map(),
   scanners: [],
+  app: null,
   connection: 'connecting',
   dialog: null,
   problems: [],

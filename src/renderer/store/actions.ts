@@ -34,8 +34,13 @@ export async function adoptCase(client: ApiClient, store: AppStore, info: CaseIn
 /** Everything from scratch: after start-up and after each reconnect (events may have been missed). */
 export async function resync(client: ApiClient, store: AppStore): Promise<void> {
   try {
-    const [current, scanners] = await Promise.all([client.call('case.current', {}), client.call('scanners.list', {})]);
+    const [current, scanners, app] = await Promise.all([
+      client.call('case.current', {}),
+      client.call('scanners.list', {}),
+      client.call('app.info', {}),
+    ]);
     store.getState().setScanners(scanners);
+    store.getState().setApp(app);
     const before = casePath(store);
     await adoptCase(client, store, current);
     // Same case as before a reconnect: merge what was added meanwhile.

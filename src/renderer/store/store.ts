@@ -2,7 +2,7 @@
 // It holds data and plain setters only; the reductions are the pure functions in model/state,
 // and the only code feeding it backend events is api/events.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { EventData, EventName } from '../../shared/api';
+import type { AppInfo, EventData, EventName } from '../../shared/api';
 import type { CaseInfo, Graph, RecentCase, Run } from '../../shared/model';
 import type { ScannerManifest } from '../../shared/scanner';
 import {
@@ -23,6 +23,7 @@ export interface AppActions {
   addGraph(graph: Graph): void;
   addRuns(runs: readonly Run[]): void;
   setScanners(scanners: ScannerManifest[]): void;
+  setApp(app: AppInfo): void;
   select(entityId: number | null): void;
   setConnection(state: ConnectionState): void;
   setDialog(dialog: AppData['dialog']): void;
@@ -42,6 +43,7 @@ export function createAppStore(): AppStore {
     addGraph: (graph) => set((s) => addGraph(s, graph)),
     addRuns: (runs) => set((s) => addRuns(s, runs)),
     setScanners: (scanners) => set({ scanners }),
+    setApp: (app) => set({ app }),
     select: (entityId) =>
       set((s) =>
         s.selection.entityId === entityId ? {} : { selection: { entityId, revision: s.selection.revision + 1 } },
