@@ -10,6 +10,7 @@ import { ApiError } from '../../shared/api';
 import {
   type CaseInfo,
   CaseSettings,
+  ENTITY_TYPES,
   type Entity,
   type EntityDetail,
   type EntityKey,
@@ -20,6 +21,7 @@ import {
   type JsonValue,
   type Observation,
   Props,
+  RELATION_KINDS,
   type Relation,
   type RelationKind,
   type Run,
@@ -454,30 +456,34 @@ export class CaseStore {
 
   /** The graph from two flat JSON documents built by SQLite (see statements.ts). */
   private graphFast(): Graph {
+    // Offsets from the case's creation: small integers in the JSON (bound as an SQL integer).
     const base = Date.parse(this.s.meta.get()?.created_at ?? '') || 0;
-    const iso = new IsoTimes();
-    const e = JSON.parse(this.s.allEntitiesFlat.get({ base }) ?? '[]') as unknown[];
+    const iso = new IsoTimes(base);
+    const sqlBase = BigInt(base);
+    const e = JSON.parse(this.s.allEntitiesFlat.get({ base: sqlBase }) ?? '[]') as unknown[];
     const entities: Entity[] = [];
     for (let i = 0; i + 5 < e.length; i += 6) {
-      const first = base + (e[i + 4] as number);
+      const first = e[i + 4] as number;
+      const type = e[i + 1];
       entities.push({
         id: e[i] as number,
-        type: e[i + 1] as EntityType,
+        type: (typeof type === 'number' ? ENTITY_TYPES[type] : type) as EntityType,
         value: e[i + 2] as string,
         props: e[i + 3] as Props,
         firstSeen: iso.of(first),
         lastSeen: iso.of(first + (e[i + 5] as number)),
       });
     }
-    const r = JSON.parse(this.s.allRelationsFlat.get({ base }) ?? '[]') as unknown[];
+    const r = JSON.parse(this.s.allRelationsFlat.get({ base: sqlBase }) ?? '[]') as unknown[];
     const relations: Relation[] = [];
     for (let i = 0; i + 6 < r.length; i += 7) {
-      const first = base + (r[i + 5] as number);
+      const first = r[i + 5] as number;
+      const kind = r[i + 3];
       relations.push({
         id: r[i] as number,
         from: r[i + 1] as number,
         to: r[i + 2] as number,
-        kind: r[i + 3] as RelationKind,
+        kind: (typeof kind === 'number' ? RELATION_KINDS[kind] : kind) as RelationKind,
         props: r[i + 4] as Props,
         firstSeen: iso.of(first),
         lastSeen: iso.of(first + (r[i + 6] as number)),

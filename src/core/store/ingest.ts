@@ -29,6 +29,7 @@ const RELATION_KIND_SET: ReadonlySet<string> = new Set(RELATION_KINDS);
 const SEVERITY_SET: ReadonlySet<string> = new Set(SEVERITIES);
 const KIND_INDEX: ReadonlyMap<string, number> = new Map(RELATION_KINDS.map((kind, i) => [kind, i]));
 const MAX_PROBLEMS = 20;
+const NO_EVIDENCE: readonly number[] = Object.freeze([]);
 const BULK_CHUNK = 50_000;
 
 export interface IngestCounts {
@@ -65,6 +66,8 @@ interface EntityState extends Touched {
   value: string;
   /** Position in the batch's entity list: names a new entity before it has an id. */
   index: number;
+  /** Relations from this entity, keyed by to.index and the kind's index (a small integer: a cheap key). */
+  out: Map<number, RelationState> | undefined;
 }
 
 interface RelationState extends Touched {
@@ -79,7 +82,7 @@ interface PendingFinding {
   category: string;
   title: string;
   detail: string;
-  evidence: number[];
+  evidence: readonly number[];
 }
 
 type Rec = Record<string, unknown>;
@@ -164,8 +167,7 @@ export class IngestBatch {
   /** Per type: canonical value -> entity, so two spellings of one value meet here. */
   private readonly byCanonical = new Map<string, Map<string, EntityState>>();
   private readonly entities: EntityState[] = [];
-  /** Relations by relationKey() of the ends' batch indexes (new entities have no id yet). */
-  private readonly relationIndex = new Map<number | string, RelationState>();
+  private readonly relations: RelationState[] = [];
   private readonly findings: PendingFinding[] = [];
   private readonly refs = new Map<string, number>();
   /** The same instant as `now`, as entities and relations store it. */
@@ -287,6 +289,7 @@ export class IngestBatch {
       type,
       value,
       index: this.entities.length,
+      out: undefined,
       props: unicode === undefined ? undefined : { unicode },
       propsText: unicode === undefined ? '{}' : undefined,
       firstSeen: this.nowMs,
@@ -325,8 +328,8 @@ export class IngestBatch {
 
   /** Evidence ids for the refs an event cites (unknown refs are noted and left out);
    * undefined when `refs` is not a list of refs. */
-  private evidenceIds(refs: unknown): number[] | undefined {
-    if (refs === undefined) return [];
+  private evidenceIds(refs: unknown): readonly number[] | undefined {
+    if (refs === undefined) return NO_EVIDENCE;
     if (!Array.isArray(refs)) return undefined;
     const ids: number[] = [];
     for (const ref of refs) {
@@ -364,34 +367,34 @@ export class IngestBatch {
     if (props === undefined && e.props !== undefined) return `relation ${kind}: props are not a JSON object`;
     const evidence = this.evidenceIds(e.evidence);
     if (evidence === undefined) return `relation ${kind}: evidence is not a list of refs`;
-    // Resolving both ends first: an invalid end skips the event without creating the other.
-    const fromValid = this.canonicalKeyValid(e.from);
-    const toValid = this.canonicalKeyValid(e.to);
-    if (!fromValid || !toValid) {
-      return `relation ${kind}: invalid ${fromValid ? 'to' : 'from'} ${describeKey(fromValid ? e.to : e.from)}`;
-    }
+    // Both ends are checked before either is created: an invalid end skips the whole event.
+    const fromSeen = this.peek(e.from);
+    if (fromSeen === null) return `relation ${kind}: invalid from ${describeKey(e.from)}`;
+    const toSeen = this.peek(e.to);
+    if (toSeen === null) return `relation ${kind}: invalid to ${describeKey(e.to)}`;
     // The ends of a relation were seen by the same run, so they count as observed too.
-    const from = this.resolve(e.from) as EntityState;
-    const to = this.resolve(e.to) as EntityState;
+    const from = fromSeen === 'valid' ? (this.resolve(e.from) as EntityState) : fromSeen;
+    const to = toSeen === 'valid' ? (this.resolve(e.to) as EntityState) : toSeen;
     const state = this.relation(from, kind, to);
     if (props !== undefined) applyPatch(state, props);
     addEvidence(state, evidence);
     return undefined;
   }
 
-  /** Whether a key names a valid entity, without creating it. */
-  private canonicalKeyValid(key: unknown): boolean {
-    if (!isRecord(key) || typeof key.type !== 'string' || typeof key.value !== 'string') return false;
+  /** The batch's entity for a key when it has one, 'valid' when the key is valid but not met
+   * yet, null when it is not valid. Creates nothing. */
+  private peek(key: unknown): EntityState | 'valid' | null {
+    if (!isRecord(key) || typeof key.type !== 'string' || typeof key.value !== 'string') return null;
     const known = this.byRaw.get(key.type)?.get(key.value);
-    if (known !== undefined) return known !== null;
-    if (!ENTITY_TYPE_SET.has(key.type)) return false;
+    if (known !== undefined) return known;
     const canonical = this.canonicalOf(key.type, key.value);
-    return canonical !== null && canonical !== undefined;
+    return canonical === null || canonical === undefined ? null : 'valid';
   }
 
   private relation(from: EntityState, kind: RelationKind, to: EntityState): RelationState {
-    const key = relationKey(from.index, KIND_INDEX.get(kind) ?? 0, to.index);
-    let state = this.relationIndex.get(key);
+    const key = to.index * RELATION_KINDS.length + (KIND_INDEX.get(kind) ?? 0);
+    from.out ??= new Map();
+    let state = from.out.get(key);
     if (state === undefined) {
       state = {
         id: 0,
@@ -405,7 +408,8 @@ export class IngestBatch {
         propsChanged: false,
         evidence: undefined,
       };
-      this.relationIndex.set(key, state);
+      from.out.set(key, state);
+      this.relations.push(state);
     }
     return state;
   }
@@ -482,7 +486,7 @@ export class IngestBatch {
   }
 
   private writeRelations(): Relation[] {
-    const relations = [...this.relationIndex.values()];
+    const relations = this.relations;
     // Only a relation between two stored entities can be stored already.
     const maybeStored = relations.filter((r) => r.from.stored && r.to.stored);
     const byIds = new Map<string, RelationState>();
@@ -597,11 +601,6 @@ export function isCanonicalAlready(type: string, value: string): boolean {
   if (value.startsWith('xn--') || value.includes('.xn--')) return false;
   const last = value.slice(value.lastIndexOf('.') + 1);
   return !/^[0-9]+$/.test(last);
-}
-
-/** A number while it stays exact (no string to allocate per relation), else a string. */
-function relationKey(from: number, kind: number, to: number): number | string {
-  return from < 2 ** 24 && to < 2 ** 24 ? (from * 2 ** 24 + to) * 32 + kind : `${from}:${kind}:${to}`;
 }
 
 /**
