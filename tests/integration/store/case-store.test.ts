@@ -453,6 +453,13 @@ describe('files that are not cases', () => {
     });
   }
 
+  it('gives not_a_case for a directory', () => {
+    const dir = tempDir();
+    const err = caught(() => CaseStore.open(dir));
+    expect(err.code).toBe('not_a_case');
+    expect(err.message).toContain(dir);
+  });
+
   it('gives case_too_new for a case from a newer build, with both versions', () => {
     const { store, path } = newCase();
     store.close();

@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreClient } from '../../../src/core/store/store-client';
 import { ApiError } from '../../../src/shared/api';
@@ -72,6 +73,21 @@ describe('StoreClient (worker thread)', () => {
       await client.close();
     }
     expect((await rejection(client.graph())).code).toBe('no_case');
+  });
+
+  it('loads better-sqlite3 from the nativeBinding it is given', async () => {
+    const dir = tempDir();
+    const nodeBuild = join(
+      dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')),
+      'build/Release/better_sqlite3.node',
+    );
+    const client = await StoreClient.create(join(dir, 'native.sqlite'), 'native', { nativeBinding: nodeBuild });
+    expect((await client.info()).name).toBe('native');
+    await client.close();
+    const missing = join(dir, 'no-such-binding.node');
+    const err = await rejection(StoreClient.create(join(dir, 'other.sqlite'), 'x', { nativeBinding: missing }));
+    expect(err.message).toContain('no-such-binding');
+    expect(existsSync(join(dir, 'other.sqlite'))).toBe(false);
   });
 
   it('skips malformed events sent through the worker instead of failing the batch', async () => {
