@@ -24,7 +24,6 @@ import { canonicalValue, parseDomain } from '../../shared/target';
 import type { Statements } from './statements';
 import { IsoTimes } from './time';
 
-const ENTITY_TYPE_SET: ReadonlySet<string> = new Set(ENTITY_TYPES);
 const RELATION_KIND_SET: ReadonlySet<string> = new Set(RELATION_KINDS);
 const SEVERITY_SET: ReadonlySet<string> = new Set(SEVERITIES);
 const KIND_INDEX: ReadonlyMap<string, number> = new Map(RELATION_KINDS.map((kind, i) => [kind, i]));
@@ -160,10 +159,11 @@ export class IngestBatch {
     skipped: 0,
   };
   readonly problems: string[] = [];
-  /** Per type: the value as the scanner wrote it -> its entity (null: not a valid value). */
-  private readonly byRaw = new Map<string, Map<string, EntityState | null>>();
-  /** Per type: the value as written -> its canonical form (null: not a valid value). */
-  private readonly canonicalMemo = new Map<string, Map<string, string | null>>();
+  /**
+   * Per type: the value as the scanner wrote it -> its entity, or its canonical form while the
+   * batch has not made the entity yet, or null when it is not a valid value.
+   */
+  private readonly byRaw = new Map<string, Map<string, EntityState | string | null>>();
   /** Per type: canonical value -> entity, so two spellings of one value meet here. */
   private readonly byCanonical = new Map<string, Map<string, EntityState>>();
   private readonly entities: EntityState[] = [];
@@ -184,7 +184,6 @@ export class IngestBatch {
     this.nowMs = Date.parse(now);
     for (const type of ENTITY_TYPES) {
       this.byRaw.set(type, new Map());
-      this.canonicalMemo.set(type, new Map());
       this.byCanonical.set(type, new Map());
     }
   }
@@ -248,33 +247,40 @@ export class IngestBatch {
 
   // --- identity -----------------------------------------------------------------------------
 
-  /** Canonical value, memoised per batch; undefined when the type is unknown. */
-  private canonicalOf(type: string, value: string): string | null | undefined {
-    const memo = this.canonicalMemo.get(type);
-    if (memo === undefined) return undefined;
-    let canonical = memo.get(value);
-    if (canonical === undefined) {
-      if (value.length < 1 || value.length > 2048) canonical = null;
-      else if (isCanonicalAlready(type, value)) canonical = value;
-      else canonical = canonicalValue(type as EntityType, value) ?? null;
-      memo.set(value, canonical);
+  /** What a key names so far (see byRaw); null when it is not valid. */
+  private lookup(key: unknown): EntityState | string | null {
+    if (!isRecord(key)) return null;
+    const { type, value } = key;
+    if (typeof type !== 'string' || typeof value !== 'string') return null;
+    const raw = this.byRaw.get(type);
+    if (raw === undefined) return null;
+    let entry = raw.get(value);
+    if (entry === undefined) {
+      entry = canonicalize(type as EntityType, value);
+      raw.set(value, entry);
     }
-    return canonical;
+    return entry;
   }
 
-  /** The entity a key names; undefined when the key is not valid. */
+  /** The entity a key names, made when the batch meets it first; undefined when not valid. */
   private resolve(key: unknown): EntityState | undefined {
     if (!isRecord(key)) return undefined;
     const { type, value } = key;
-    if (typeof type !== 'string' || typeof value !== 'string' || !ENTITY_TYPE_SET.has(type)) return undefined;
-    const raw = this.byRaw.get(type) as Map<string, EntityState | null>;
-    let state = raw.get(value);
-    if (state === undefined) {
-      const canonical = this.canonicalOf(type, value);
-      state = canonical === null || canonical === undefined ? null : this.entity(type as EntityType, canonical);
-      raw.set(value, state);
+    if (typeof type !== 'string' || typeof value !== 'string') return undefined;
+    const raw = this.byRaw.get(type);
+    if (raw === undefined) return undefined;
+    let entry = raw.get(value);
+    if (entry === undefined) entry = canonicalize(type as EntityType, value);
+    if (entry === null) {
+      raw.set(value, null);
+      return undefined;
     }
-    return state ?? undefined;
+    if (typeof entry === 'string') {
+      const state = this.entity(type as EntityType, entry);
+      raw.set(value, state);
+      return state;
+    }
+    return entry;
   }
 
   /** The batch's entity for a canonical key; whether it is stored already is settled in finish(). */
@@ -384,11 +390,8 @@ export class IngestBatch {
   /** The batch's entity for a key when it has one, 'valid' when the key is valid but not met
    * yet, null when it is not valid. Creates nothing. */
   private peek(key: unknown): EntityState | 'valid' | null {
-    if (!isRecord(key) || typeof key.type !== 'string' || typeof key.value !== 'string') return null;
-    const known = this.byRaw.get(key.type)?.get(key.value);
-    if (known !== undefined) return known;
-    const canonical = this.canonicalOf(key.type, key.value);
-    return canonical === null || canonical === undefined ? null : 'valid';
+    const entry = this.lookup(key);
+    return typeof entry === 'string' ? 'valid' : entry;
   }
 
   private relation(from: EntityState, kind: RelationKind, to: EntityState): RelationState {
@@ -623,6 +626,13 @@ function links(things: readonly Touched[]): [number, number][] {
   const pairs: [number, number][] = [];
   for (const t of things) if (t.evidence !== undefined) for (const e of t.evidence) pairs.push([t.id, e]);
   return pairs;
+}
+
+/** The canonical form of a value (the shortcut first), or null when it is not valid. */
+function canonicalize(type: EntityType, value: string): string | null {
+  if (value.length < 1 || value.length > 2048) return null;
+  if (isCanonicalAlready(type, value)) return value;
+  return canonicalValue(type, value) ?? null;
 }
 
 /** A new IDN domain keeps its Unicode form beside the A-label value. */
