@@ -1,0 +1,2 @@
+// DNS blacklist zones for the lab DNS server.
+export { dnsblName, dnsblZones } from './zones';
