@@ -1,7 +1,7 @@
 // The core service: owns the open case and the scan orchestrator, and answers the API. The
 // same service runs inside Electron main, the web shell and the CLI.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   ApiError,
   type EventData,
@@ -148,6 +148,9 @@ export class CoreService {
   }
 
   private async openCase(path: string): Promise<CaseInfo> {
+    // Opening the case that is already open is a no-op: a second connection would mark its own
+    // running scans as interrupted.
+    if (this.current && resolve(this.current.info.path) === resolve(path)) return this.current.info;
     const store = await StoreClient.open(path, this.storeOptions());
     return this.adopt(store);
   }

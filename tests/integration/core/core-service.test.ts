@@ -156,6 +156,17 @@ describe('CoreService', () => {
     expect(ok?.status).toBe('finished');
   });
 
+  it('opening the case that is already open keeps its running scans', async () => {
+    const service = core('127.0.0.1:9', 2000);
+    const path = join(dir, 'twice.sqlite');
+    await service.call('case.create', { name: 'Twice', path });
+    const [run] = await service.call('scan.start', { scannerId: 'dns', target: { text: 'pivot.test' } });
+    await service.call('case.open', { path });
+    const [ended] = await finished(service, [run as Run]);
+    expect(ended?.status).toBe('failed');
+    expect(ended?.error).toMatch(/127\.0\.0\.1:9/);
+  });
+
   it('gives a clear error for a file that is not a case', async () => {
     const path = join(dir, 'notes.sqlite');
     writeFileSync(path, 'just some text, not SQLite');
