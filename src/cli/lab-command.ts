@@ -24,8 +24,12 @@ export function describeLab(lab: Lab): string {
   ].join('\n');
 }
 
-export async function labServeCommand(scenarioFile: string): Promise<void> {
-  const lab = await startLab(loadScenario(scenarioFile));
+export async function labServeCommand(scenarioFile: string, options: { dnsPort?: string }): Promise<void> {
+  const dnsPort = options.dnsPort === undefined ? undefined : Number(options.dnsPort);
+  if (dnsPort !== undefined && !(Number.isInteger(dnsPort) && dnsPort > 0 && dnsPort < 65536)) {
+    throw new Error(`--dns-port ${options.dnsPort} is not a port number`);
+  }
+  const lab = await startLab(loadScenario(scenarioFile), dnsPort ? { dnsPort } : {});
   process.stdout.write(`${describeLab(lab)}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

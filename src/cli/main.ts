@@ -36,8 +36,9 @@ lab
   .command('serve')
   .description('start the lab for a scenario and print what listens where (Ctrl-C stops it)')
   .argument('<scenario.json>', 'scenario file (see docs/LAB.md)')
-  .action(async (file: string) => {
-    await labServeCommand(file);
+  .option('--dns-port <port>', 'serve DNS on this port (default: a free one)')
+  .action(async (file: string, options: { dnsPort?: string }) => {
+    await labServeCommand(file, options);
   });
 lab
   .command('check')

@@ -63,7 +63,23 @@ function resolverZones(zones: ZoneInput[], overrides: ZoneInput[]): ZoneInput[] 
   });
 }
 
-export async function startLab(scenario: Scenario): Promise<Lab> {
+export interface LabOptions {
+  /** A fixed port for the authoritative DNS server (for people using dig); random by default. */
+  dnsPort?: number;
+}
+
+async function listening<T>(what: string, port: number | undefined, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const where = port ? `127.0.0.1:${port}` : '127.0.0.1';
+    throw new Error(
+      `lab ${what}: cannot listen on ${where}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+export async function startLab(scenario: Scenario, options: LabOptions = {}): Promise<Lab> {
   const started: Stoppable[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'tracegraph-lab-'));
   const stopAll = async () => {
@@ -98,7 +114,9 @@ export async function startLab(scenario: Scenario): Promise<Lab> {
       return signed.zone;
     });
     const allZones = [...zones, ...whois.zones, ...dnsblZones(scenario.dnsbl)];
-    const dns = await startDnsServer({ zones: allZones, ds: ds.flat() });
+    const dns = await listening('DNS server', options.dnsPort, () =>
+      startDnsServer({ zones: allZones, ds: ds.flat(), ...(options.dnsPort ? { port: options.dnsPort } : {}) }),
+    );
     started.push(dns);
 
     const resolverRoutes: LabRoute[] = [];
