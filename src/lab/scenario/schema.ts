@@ -30,92 +30,186 @@ const IsoDate = z.string().datetime({ offset: true }).or(z.string().date());
 const Port = z.number().int().min(1).max(65535);
 const Headers = z.array(z.tuple([z.string().min(1).max(200), z.string().max(70_000)])).max(500);
 
-/** Ways a lab server can misbehave on purpose, for the hostile scenario. */
+/**
+ * Ways a lab server can misbehave on purpose, for the hostile scenario. On a web route they apply
+ * after the request is read; on a port, from the moment the connection is accepted.
+ */
 export const Behaviour = z.enum([
   'normal',
-  'hang', // accepts and never answers
-  'reset', // resets the connection mid-response
-  'slow', // one byte a second
-  'endless', // a body that never ends
+  'hang', // accepts and never answers (the connection stays open until the client gives up)
+  'reset', // sends part of the response (or banner), then resets the connection (TCP RST)
+  'slow', // sends the whole response (or banner) one byte a second
+  'endless', // a body (or banner) that never ends: chunked on the web, repeated on a port
 ]);
+export type Behaviour = z.infer<typeof Behaviour>;
 
+/** One port of a host, as a port scan would find it. */
 export const PortSpec = z
   .object({
     port: Port,
+    /** Transport: 'tcp' gets a listener, 'udp' a responder. */
     proto: z.enum(['tcp', 'udp']).default('tcp'),
+    /** 'open' is served; 'closed' refuses connections; 'filtered' never answers (the client times out). */
     state: z.enum(['open', 'closed', 'filtered']).default('open'),
-    /** What an open port says first (a banner), or answers to the first line for UDP. */
+    /**
+     * TCP: what the service sends as soon as a connection opens (UTF-8; none if absent).
+     * UDP: the answer to any datagram (the datagram is echoed when absent), cut to 65,507 bytes.
+     */
     banner: z.string().max(2_000_000).optional(),
+    /** How the port misbehaves. UDP knows 'hang' (no answer) and 'slow' (answers a second late). */
     behaviour: Behaviour.default('normal'),
     /** The service name and version a fingerprint would find, e.g. "OpenSSH 8.9p1". */
     product: z.string().max(200).optional(),
   })
   .strict();
+export type PortSpec = z.infer<typeof PortSpec>;
 
+/** A machine at one scenario address and its ports (web sites add their own ports 80/443). */
 export const Host = z
   .object({
+    /** The scenario address (a label: the lab listens on 127.0.0.1 and routes this address there). */
     address: Ip,
+    /** Ports a scan finds; any port not listed is refused. A port a site serves belongs to the site. */
     ports: z.array(PortSpec).max(2000).default([]),
   })
   .strict();
+export type Host = z.infer<typeof Host>;
 
+/** One answer of a web site, chosen by the request's path. */
 export const Route = z
   .object({
+    /**
+     * The path matched exactly. The query string of a request is ignored unless this path has
+     * one ("/search?q=x" matches only that query).
+     */
     path: z.string().startsWith('/').max(2000),
-    status: z.number().int().min(100).max(599).default(200),
+    /** The status code; 200 when absent, or 301 when `redirect` is set. */
+    status: z.number().int().min(100).max(599).optional(),
+    /** Response headers in the order sent, written as given (hostile values included). */
     headers: Headers.default([]),
-    /** Raw Set-Cookie values. */
+    /** Raw Set-Cookie values, one header line each, sent after `headers`. */
     cookies: z.array(z.string().max(8000)).max(100).default([]),
+    /** The body, sent as UTF-8. */
     body: z.string().max(5_000_000).default(''),
-    /** Repeat the body this many times (for large bodies without a large file). */
+    /** Repeat the body this many times (for large bodies without a large file); streamed. */
     repeat: z.number().int().min(1).max(100_000).default(1),
-    /** A Location to redirect to (status defaults to 301 when set). */
+    /** A Location to redirect to. Redirect loops are two routes redirecting to each other. */
     redirect: z.string().max(8000).optional(),
+    /** How the server misbehaves on this route. */
     behaviour: Behaviour.default('normal'),
   })
   .strict();
+export type Route = z.infer<typeof Route>;
 
+/**
+ * Certificates whose keys have the same type, size and id share one key pair (a pivot a scanner
+ * can find); without an id, all certificates of a type and size share the lab's default key.
+ */
+const KeyId = z.string().min(1).max(100).optional();
+
+/** A certificate's key. Keys are made once per process and shared (see KeyId), so lab starts stay fast. */
+const CertificateKey = z.union(
+  [
+    z
+      .object({
+        type: z.literal('rsa').default('rsa'),
+        /** RSA modulus size; 512 and 1024 exist to be found weak. */
+        bits: z
+          .union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(3072), z.literal(4096)])
+          .default(2048),
+        id: KeyId,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('ec'),
+        /** The curve by its size: 256 is P-256, 384 is P-384. */
+        bits: z.union([z.literal(256), z.literal(384)]).default(256),
+        id: KeyId,
+      })
+      .strict(),
+  ],
+  {
+    error:
+      'expected { type: "rsa", bits: 512 | 1024 | 2048 | 3072 | 4096 } or { type: "ec", bits: 256 | 384 } (and an optional id)',
+  },
+);
+
+/** A TLS certificate, issued at lab start with a key the lab generates. */
 export const Certificate = z
   .object({
+    /** Subject fields, any string (control characters, markup and very long values included). */
     subject: z
-      .object({ CN: z.string().max(100_000), O: z.string().max(10_000).optional(), C: z.string().max(100).optional() })
+      .object({
+        /** Common name. */
+        CN: z.string().max(100_000),
+        /** Organisation. */
+        O: z.string().max(10_000).optional(),
+        /** Country (normally two letters; anything goes). */
+        C: z.string().max(100).optional(),
+      })
       .strict(),
-    sans: z.array(z.string().max(1000)).max(10_000).default([]),
+    /**
+     * Subject alternative names: DNS names, and IP addresses for entries that parse as one. When
+     * absent, the site's host name alone; an empty list means none.
+     */
+    sans: z.array(z.string().max(1000)).max(10_000).optional(),
     /** 'lab-ca' signs with the lab's CA (an intermediate is added); 'self-signed' signs with its own key. */
     issuer: z.enum(['lab-ca', 'self-signed']).default('lab-ca'),
+    /** Start of validity; a date in the future makes a not-yet-valid certificate. */
     notBefore: IsoDate,
+    /** End of validity; a date in the past makes an expired certificate. */
     notAfter: IsoDate,
-    key: z
-      .object({ type: z.enum(['rsa', 'ec']).default('rsa'), bits: z.number().int().min(256).max(4096).default(2048) })
-      .strict()
-      .default({ type: 'rsa', bits: 2048 }),
+    /** The key type and size. */
+    key: CertificateKey.default({ type: 'rsa', bits: 2048 }),
   })
   .strict();
+export type Certificate = z.infer<typeof Certificate>;
 
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 
+/** A web site: one host name served over HTTP, HTTPS or both at a scenario address. */
 export const Site = z
   .object({
+    /** The virtual host: matched against the Host header (HTTP) and SNI (HTTPS). */
     hostname: Hostname,
+    /** The scenario address serving it; sites sharing an address and port share one listener. */
     address: Ip,
+    /** Plain HTTP. */
     http: z
-      .object({ port: Port.default(80), routes: z.array(Route).max(1000) })
+      .object({
+        /** The TCP port. */
+        port: Port.default(80),
+        /** The answers by path; any other path gets a 404. */
+        routes: z.array(Route).max(1000),
+      })
       .strict()
       .optional(),
+    /** HTTPS. */
     https: z
       .object({
+        /** The TCP port. */
         port: Port.default(443),
+        /** The answers by path; any other path gets a 404. */
         routes: z.array(Route).max(1000),
+        /** The certificate presented to clients whose SNI names this site (or that send none). */
         certificate: Certificate,
+        /** Exactly the TLS versions offered; TLSv1 and TLSv1.1 need OpenSSL's security level 0, which the lab sets. */
         versions: z.array(z.enum(TLS_VERSIONS)).min(1).default(['TLSv1.2', 'TLSv1.3']),
-        /** OpenSSL cipher list for TLS 1.2 and below. */
+        /**
+         * OpenSSL cipher list for TLS 1.2 and below (TLS_* names set the TLS 1.3 suites). When
+         * absent: Node's defaults, or OpenSSL's DEFAULT for sites with TLS 1.0/1.1 or RSA keys
+         * under 2048 bits.
+         */
         ciphers: z.string().max(5000).optional(),
-        alpn: z.array(z.string()).default(['http/1.1']),
+        /** ALPN protocols offered; the lab answers HTTP/1.1 only. Empty: no ALPN. */
+        alpn: z.array(z.literal('http/1.1')).max(1).default(['http/1.1']),
       })
       .strict()
       .optional(),
   })
   .strict();
+export type Site = z.infer<typeof Site>;
 
 /** A server's host name: a plain DNS name (no wildcard), since the lab gives it an A record. */
 const ServerName = z

@@ -1,0 +1,2 @@
+// The lab's HTTP and HTTPS sites.
+export { startWebLab, type WebLab } from './server';
