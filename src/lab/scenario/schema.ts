@@ -103,11 +103,12 @@ export type Route = z.infer<typeof Route>;
 
 /**
  * Certificates whose keys have the same type, size and id share one key pair (a pivot a scanner
- * can find); without an id, all certificates of a type and size share the lab's default key.
+ * can find); without an id, each distinct certificate has a key of its own (the same certificate
+ * served by several sites keeps one key).
  */
 const KeyId = z.string().min(1).max(100).optional();
 
-/** A certificate's key. Keys are made once per process and shared (see KeyId), so lab starts stay fast. */
+/** A certificate's key. Keys are made once per process and reused on later lab starts. */
 const CertificateKey = z.union(
   [
     z

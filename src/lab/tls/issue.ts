@@ -1,6 +1,7 @@
 // Issues a scenario's certificate: signed by the lab's intermediate (the chain a server sends is
 // leaf + intermediate) or self-signed, with exactly the subject, SANs, validity and key asked for,
 // however odd: expired, not yet valid, 512-bit, 5,000 SANs, markup in the common name.
+import { createHash } from 'node:crypto';
 import type { Certificate } from '../scenario/schema';
 import type { LabCa } from './ca';
 import { labKey } from './keys';
@@ -24,11 +25,18 @@ function parseDate(value: string, field: string): Date {
 /** `hostname` is the site's: the only SAN when the spec lists none (an empty list means none). */
 export function issueCertificate(ca: LabCa, spec: Certificate, hostname: string): IssuedCertificate {
   const { key: keySpec } = spec;
+  const sans = spec.sans ?? [hostname];
+  // Unrelated certificates must not share a key (a key is a pivot); the same certificate served
+  // by several sites, or certificates given the same key id, do.
+  const slot =
+    keySpec.id ??
+    `cert:${createHash('sha256')
+      .update(JSON.stringify([spec.subject, sans, spec.issuer, spec.notBefore, spec.notAfter]))
+      .digest('hex')}`;
   const key = labKey(
     keySpec.type === 'rsa' ? { type: 'rsa', bits: keySpec.bits } : { type: 'ec', bits: keySpec.bits },
-    keySpec.id,
+    slot,
   );
-  const sans = spec.sans ?? [hostname];
   const selfSigned = spec.issuer === 'self-signed';
   const list: Extension[] = selfSigned
     ? // As `openssl req -x509` makes them: a CA certificate of its own, so it can be its own anchor.

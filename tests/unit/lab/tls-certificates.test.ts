@@ -180,3 +180,27 @@ describe('issueCertificate', () => {
     expect(Certificate.parse({ ...spec(), key: { bits: 1024 } }).key).toEqual({ type: 'rsa', bits: 1024 });
   });
 });
+
+describe('certificate keys', () => {
+  const publicKey = (pem: string) => new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'pem' });
+
+  it('gives unrelated certificates keys of their own, so a shared key is never an accident', () => {
+    const a = issueCertificate(ca, spec({ key: { type: 'ec', bits: 256 } }), 'a.test');
+    const b = issueCertificate(ca, spec({ subject: { CN: 'other.test' }, key: { type: 'ec', bits: 256 } }), 'b.test');
+    expect(publicKey(a.certPem)).not.toEqual(publicKey(b.certPem));
+  });
+
+  it('keeps one key for the same certificate on several sites, and for certificates naming the same key id', () => {
+    const one = spec({ sans: ['x.test', 'y.test'], key: { type: 'ec', bits: 256 } });
+    expect(publicKey(issueCertificate(ca, one, 'x.test').certPem)).toEqual(
+      publicKey(issueCertificate(ca, one, 'y.test').certPem),
+    );
+    const first = issueCertificate(ca, spec({ key: { type: 'ec', bits: 256, id: 'actor-1' } }), 'p.test');
+    const second = issueCertificate(
+      ca,
+      spec({ subject: { CN: 'q.test' }, key: { type: 'ec', bits: 256, id: 'actor-1' } }),
+      'q.test',
+    );
+    expect(publicKey(first.certPem)).toEqual(publicKey(second.certPem));
+  });
+});
