@@ -2,8 +2,9 @@
 // accepts the node's type.
 import type { Scanner } from '../shared/scanner';
 import { dnsScanner } from './dns/scanner';
+import { whoisScanner } from './whois/scanner';
 
-export const scanners: Scanner[] = [dnsScanner];
+export const scanners: Scanner[] = [dnsScanner, whoisScanner];
 
 export function findScanner(id: string): Scanner | undefined {
   return scanners.find((scanner) => scanner.manifest.id === id);

@@ -36,6 +36,9 @@ export const RELATION_KINDS = [
   'redirects_to',
   'route_hop',
   'uses_email_domain',
+  // WHOIS: a domain's registrant organisation, and a registrar's abuse contact.
+  'registered_by',
+  'has_abuse_contact',
 ] as const;
 export const RelationKind = z.enum(RELATION_KINDS);
 export type RelationKind = z.infer<typeof RelationKind>;
