@@ -180,6 +180,14 @@ const RDAP_DOMAINS: Record<string, unknown> = {
       },
     ],
   },
+  'throttled.com': {
+    objectClassName: 'domain',
+    ldhName: 'throttled.com',
+    events: [{ eventAction: 'registration', eventDate: '2015-01-02T03:04:05Z' }],
+    entities: [
+      { objectClassName: 'entity', roles: ['registrar'], vcardArray: ['vcard', [['fn', {}, 'text', 'Porkbun LLC']]] },
+    ],
+  },
   // Wrong shape: events is not a list.
   'broken.be': { objectClassName: 'domain', ldhName: 'broken.be', events: 'yesterday' },
 };
@@ -510,6 +518,16 @@ describe('whois scanner against test WHOIS servers wired like the lab', () => {
     expect(throttled?.severity).toBe('low');
     expect(throttled?.detail).toContain('WHOIS LIMIT EXCEEDED');
     expect(throttled?.evidence).toEqual(['1:whois:whois.verisign-grs.com']);
+  });
+
+  it('goes on to RDAP after a throttled WHOIS answer', async () => {
+    const run = await scan('domain', 'throttled.com');
+    expect(run.findings.some((f) => f.title.includes('refused the query: rate limit'))).toBe(true);
+    expect(rdapPaths).toContain('/rdap/domain/throttled.com');
+    const props = entity(run, 'domain', 'throttled.com')?.props ?? {};
+    expect(props.created).toBe('2015-01-02T03:04:05Z');
+    expect(props.sources).toMatchObject({ created: `http://127.0.0.1:${rdapPort}/rdap/domain/throttled.com` });
+    expect(relation(run, 'registered_with', 'Porkbun LLC')).toHaveLength(1);
   });
 
   it('reads what arrived from a server that never closes the connection', async () => {
