@@ -3,27 +3,9 @@
 // The wording is the lab's own; the shapes follow what those servers print, since clients and
 // parsers key on them ("No match for", "refer:", "Registrar WHOIS Server:").
 
-export const IANA_SERVER = 'whois.iana.org';
+import serversJson from '../../../resources/whois/servers.json';
 
-/** Registry servers that are not whois.nic.<tld>, for the TLDs scenarios are likely to use. */
-const REGISTRY_SERVERS: Readonly<Record<string, string>> = {
-  com: 'whois.verisign-grs.com',
-  net: 'whois.verisign-grs.com',
-  edu: 'whois.educause.edu',
-  org: 'whois.publicinterestregistry.org',
-  au: 'whois.auda.org.au',
-  be: 'whois.dns.be',
-  br: 'whois.registro.br',
-  ca: 'whois.cira.ca',
-  cn: 'whois.cnnic.cn',
-  de: 'whois.denic.de',
-  eu: 'whois.eu',
-  jp: 'whois.jprs.jp',
-  nl: 'whois.domain-registry.nl',
-  ru: 'whois.tcinet.ru',
-  su: 'whois.tcinet.ru',
-  uk: 'whois.nic.uk',
-};
+export const IANA_SERVER = 'whois.iana.org';
 
 /** Who runs a TLD, for IANA's answer; generic wording for the rest. */
 const OPERATORS: Readonly<Record<string, string>> = {
@@ -38,6 +20,9 @@ const OPERATORS: Readonly<Record<string, string>> = {
 export function tldOf(domain: string): string {
   return domain.slice(domain.lastIndexOf('.') + 1);
 }
+
+// The same table the WHOIS scanner starts from, so the lab answers where a client would ask.
+const REGISTRY_SERVERS: Readonly<Record<string, string>> = serversJson.tlds;
 
 export function registryServerFor(tld: string): string {
   return REGISTRY_SERVERS[tld] ?? `whois.nic.${tld}`;
