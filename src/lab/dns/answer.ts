@@ -1,6 +1,7 @@
 // How the lab's authoritative server answers one query: pure bytes in, bytes out, so every
 // malformed or hostile query can be tested without sockets.
 import * as packet from 'dns-packet';
+import { compareCanonical } from './canonical';
 import type { CompiledZone, StoredRecord, ZoneRecordType } from './zone';
 
 /** The payload size this server advertises in its own OPT record. */
@@ -26,12 +27,85 @@ function toAnswer(record: StoredRecord, ttl = record.ttl): packet.Answer {
   return { name: record.name, type: record.type, class: 'IN', ttl, data: record.data } as packet.Answer;
 }
 
-function negativeAuthority(zone: CompiledZone): packet.Answer[] {
+function negativeTtl(zone: CompiledZone): number | undefined {
   const soa = zone.soa;
-  if (!soa) return [];
+  if (!soa) return undefined;
   const minimum = typeof soa.data === 'object' && 'minimum' in soa.data ? (soa.data.minimum ?? soa.ttl) : soa.ttl;
   // RFC 2308: a negative answer is cached for the lesser of the SOA's TTL and its minimum field.
-  return [toAnswer(soa, Math.min(soa.ttl, minimum))];
+  return Math.min(soa.ttl, minimum);
+}
+
+/** The RRSIGs at a node covering one type (RFC 4035 §3.1.1: they travel with their RRset). */
+function signaturesFor(node: Map<ZoneRecordType, StoredRecord[]> | undefined, type: string): StoredRecord[] {
+  return (node?.get('RRSIG') ?? []).filter((sig) => (sig.data as packet.RrsigData).typeCovered === type);
+}
+
+/** Appends an RRset and, when DNSSEC records were asked for, the signatures over it. */
+function pushRrset(
+  out: packet.Answer[],
+  node: Map<ZoneRecordType, StoredRecord[]> | undefined,
+  records: readonly StoredRecord[],
+  dnssec: boolean,
+  ttl?: number,
+): void {
+  const first = records[0];
+  if (!first) return;
+  for (const r of records) out.push(toAnswer(r, ttl ?? r.ttl));
+  if (dnssec) for (const sig of signaturesFor(node, first.type)) out.push(toAnswer(sig, ttl ?? sig.ttl));
+}
+
+/** The NSEC owner that covers a name absent from the zone: the last owner before it in canonical order. */
+function coveringOwner(zone: CompiledZone, name: string): string | undefined {
+  const owners = zone.nsecOwners;
+  let low = 0;
+  let high = owners.length - 1;
+  let found: string | undefined;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const owner = owners[mid] as string;
+    if (compareCanonical(owner, name) <= 0) {
+      found = owner;
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
+  }
+  // Names sort after their zone's apex, so this only misses when the zone has no NSEC chain.
+  return found ?? owners[owners.length - 1];
+}
+
+/**
+ * The authority section of NXDOMAIN and NODATA: the SOA and, for a signed zone asked with DO,
+ * the NSEC records that prove the denial (RFC 4035 §3.1.3) with their signatures.
+ */
+function negativeAuthority(zone: CompiledZone, name: string, nxdomain: boolean, dnssec: boolean): packet.Answer[] {
+  const soa = zone.soa;
+  const out: packet.Answer[] = [];
+  const ttl = negativeTtl(zone);
+  if (soa) pushRrset(out, zone.names.get(zone.origin), [soa], dnssec, ttl);
+  if (!dnssec || zone.nsecOwners.length === 0) return out;
+  const owners = new Set<string>();
+  if (!nxdomain && zone.names.get(name)?.has('NSEC')) {
+    // NODATA at a name with records: its own NSEC shows the type is missing.
+    owners.add(name);
+  } else {
+    // NXDOMAIN, or NODATA at an empty non-terminal: the NSEC whose span covers the name.
+    const covering = coveringOwner(zone, name);
+    if (covering) owners.add(covering);
+  }
+  if (nxdomain) {
+    // And no wildcard at the closest encloser could have answered instead.
+    let encloser = name;
+    while (encloser !== zone.origin && encloser.includes('.') && !zone.existing.has(encloser))
+      encloser = encloser.slice(encloser.indexOf('.') + 1);
+    const wildcard = coveringOwner(zone, `*.${encloser}`);
+    if (wildcard) owners.add(wildcard);
+  }
+  for (const owner of owners) {
+    const node = zone.names.get(owner);
+    pushRrset(out, node, node?.get('NSEC') ?? [], true);
+  }
+  return out;
 }
 
 /** The zone with the longest origin that contains the name. */
@@ -48,31 +122,56 @@ export function findZone(zones: readonly CompiledZone[], name: string): Compiled
   return best;
 }
 
-export function lookup(zones: readonly CompiledZone[], qname: string, qtype: string): Lookup {
+export interface LookupOptions {
+  /** The query's EDNS DO bit: include RRSIGs, and NSEC proofs in negative answers. */
+  dnssec?: boolean;
+}
+
+export function lookup(
+  zones: readonly CompiledZone[],
+  qname: string,
+  qtype: string,
+  options: LookupOptions = {},
+): Lookup {
+  const dnssec = options.dnssec === true;
   const name0 = qname.replace(/\.$/, '').toLowerCase();
   const zone = findZone(zones, name0);
   if (!zone) return { rcode: RCODE.REFUSED, answers: [], authorities: [] };
   const answers: packet.Answer[] = [];
+  if (qtype === 'DS' && name0 === zone.origin && zone.ds.length > 0) {
+    // The parent's DS RRset for this zone (the lab plays the parent too).
+    for (const r of zone.ds) if (r.type === 'DS' || dnssec) answers.push(toAnswer(r));
+    return { rcode: RCODE.NOERROR, answers, authorities: [] };
+  }
   const visited = new Set<string>([name0]);
   let name = name0;
   for (let step = 0; step <= MAX_CHAIN; step++) {
     const node = zone.names.get(name);
     if (!node) {
-      const rcode = zone.existing.has(name) ? RCODE.NOERROR : RCODE.NXDOMAIN;
-      return { rcode, answers, authorities: negativeAuthority(zone) };
+      const nxdomain = !zone.existing.has(name);
+      return {
+        rcode: nxdomain ? RCODE.NXDOMAIN : RCODE.NOERROR,
+        answers,
+        authorities: negativeAuthority(zone, name, nxdomain, dnssec),
+      };
     }
     if (qtype === 'ANY') {
-      for (const records of node.values()) for (const r of records) answers.push(toAnswer(r));
+      // Without DO, signatures stay out unless asked for by type (RFC 4035 §3.1.1).
+      for (const [type, records] of node) {
+        if (type !== 'RRSIG' || dnssec) for (const r of records) answers.push(toAnswer(r));
+      }
       return { rcode: RCODE.NOERROR, answers, authorities: [] };
     }
     const records = node.get(qtype as ZoneRecordType);
     if (records && records.length > 0) {
-      for (const r of records) answers.push(toAnswer(r));
+      pushRrset(answers, node, records, dnssec && qtype !== 'RRSIG');
       return { rcode: RCODE.NOERROR, answers, authorities: [] };
     }
     const cname = node.get('CNAME')?.[0];
-    if (!cname || qtype === 'CNAME') return { rcode: RCODE.NOERROR, answers, authorities: negativeAuthority(zone) };
-    answers.push(toAnswer(cname));
+    if (!cname || qtype === 'CNAME') {
+      return { rcode: RCODE.NOERROR, answers, authorities: negativeAuthority(zone, name, false, dnssec) };
+    }
+    pushRrset(answers, node, [cname], dnssec);
     const target = String(cname.data);
     // The chain is followed only inside this zone, and never twice through the same name.
     if (visited.has(target) || !(target === zone.origin || target.endsWith(`.${zone.origin}`))) break;
@@ -152,7 +251,7 @@ export function answerQuery(zones: readonly CompiledZone[], bytes: Buffer, trans
   } else if (question.class !== 'IN') {
     result = { rcode: RCODE.REFUSED, answers: [], authorities: [] };
   } else {
-    result = lookup(zones, question.name, question.type);
+    result = lookup(zones, question.name, question.type, { dnssec: opt?.flag_do === true });
   }
   if (opt) {
     additionals.push({
@@ -161,19 +260,21 @@ export function answerQuery(zones: readonly CompiledZone[], bytes: Buffer, trans
       udpPayloadSize: SERVER_UDP_SIZE,
       extendedRcode,
       ednsVersion: 0,
-      // The DO bit is echoed (RFC 3225); this server signs nothing, so it changes nothing else.
+      // The DO bit is echoed (RFC 3225); it decides whether RRSIGs and NSEC proofs are sent.
       flags: opt.flag_do ? packet.DNSSEC_OK : 0,
       flag_do: opt.flag_do,
       options: [],
     });
   }
   const recursionDesired = query.flag_rd ? packet.RECURSION_DESIRED : 0;
+  // RFC 4035 §3.1.6: CD is copied. AD is never set: an authoritative server vouches, it does not validate.
+  const checkingDisabled = query.flag_cd ? packet.CHECKING_DISABLED : 0;
   const authoritative = result.rcode === RCODE.REFUSED ? 0 : packet.AUTHORITATIVE_ANSWER;
   const response: packet.Packet = {
     type: 'response',
     id: query.id ?? 0,
     // dns-packet ignores a top-level rcode when encoding: it has to be in the flags.
-    flags: authoritative | recursionDesired | result.rcode,
+    flags: authoritative | recursionDesired | checkingDisabled | result.rcode,
     questions: [question],
     answers: result.answers,
     authorities: result.authorities,

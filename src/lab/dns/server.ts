@@ -3,13 +3,18 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
 import { answerQuery } from './answer';
-import { type CompiledZone, compileZone, type ZoneInput } from './zone';
+import { attachDelegations, type CompiledZone, compileZone, type DelegationRecordInput, type ZoneInput } from './zone';
 
 export interface DnsServerOptions {
   host?: string;
   /** 0 (the default) picks a free port, the same for UDP and TCP. */
   port?: number;
   zones: ZoneInput[];
+  /**
+   * DS records (and RRSIGs over them) as the parents publish them, owned by the apex of a served
+   * zone, absolute names: DS queries at that apex are answered from these (signZone's `ds`).
+   */
+  ds?: DelegationRecordInput[];
 }
 
 export interface DnsServer {
@@ -69,6 +74,7 @@ function closeUdp(socket: UdpSocket): Promise<void> {
 export async function startDnsServer(options: DnsServerOptions): Promise<DnsServer> {
   const host = options.host ?? '127.0.0.1';
   const zones: CompiledZone[] = options.zones.map((zone) => compileZone(zone));
+  attachDelegations(zones, options.ds ?? []);
   const queries = { udp: 0, tcp: 0 };
   const clients = new Set<Socket>();
 

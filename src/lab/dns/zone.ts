@@ -3,9 +3,27 @@
 import type * as packet from 'dns-packet';
 import ipaddr from 'ipaddr.js';
 import * as z from 'zod';
+import { formatSigTime, parseSigTime, sortCanonical } from './canonical';
 
-export const ZONE_RECORD_TYPES = ['A', 'AAAA', 'MX', 'NS', 'TXT', 'CNAME', 'SOA', 'PTR', 'CAA', 'SRV'] as const;
+export const ZONE_RECORD_TYPES = [
+  'A',
+  'AAAA',
+  'MX',
+  'NS',
+  'TXT',
+  'CNAME',
+  'SOA',
+  'PTR',
+  'CAA',
+  'SRV',
+  'DNSKEY',
+  'RRSIG',
+  'NSEC',
+  'DS',
+] as const;
 export type ZoneRecordType = (typeof ZONE_RECORD_TYPES)[number];
+/** Types signZone adds; a zone that already holds them is not signed again. */
+export const DNSSEC_TYPES: readonly ZoneRecordType[] = ['DNSKEY', 'RRSIG', 'NSEC'];
 
 export const DEFAULT_TTL = 300;
 const LABEL = /^[A-Za-z0-9_-]{1,63}$/;
@@ -85,7 +103,120 @@ function caaValue(text: string): string {
   return quoted ? (quoted[1] ?? '').replace(/\\(.)/g, '$1') : text;
 }
 
-export type RecordData = string | Buffer[] | packet.MxData | packet.SoaData | packet.CaaData | packet.SrvData;
+export type RecordData =
+  | string
+  | Buffer[]
+  | packet.MxData
+  | packet.SoaData
+  | packet.CaaData
+  | packet.SrvData
+  | packet.DnskeyData
+  | packet.RrsigData
+  | packet.NsecData
+  | packet.DsData;
+
+function isZoneType(text: string): text is ZoneRecordType {
+  return (ZONE_RECORD_TYPES as readonly string[]).includes(text);
+}
+
+/** Base64 that may be split by spaces, as zone files write long keys and signatures. */
+function base64Field(parts: string[], what: string): Buffer {
+  const text = parts.join('');
+  if (text === '' || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
+    throw new ZoneDataError(`${what} must be base64`);
+  }
+  return Buffer.from(text, 'base64');
+}
+
+function dnssecData(type: 'DNSKEY' | 'RRSIG' | 'NSEC' | 'DS', text: string): RecordData {
+  const fields = text.split(/\s+/);
+  switch (type) {
+    case 'DNSKEY': {
+      if (fields.length < 4)
+        throw new ZoneDataError(`expected "flags protocol algorithm key", got "${text.slice(0, 100)}"`);
+      if (fields[1] !== '3') throw new ZoneDataError('the DNSKEY protocol must be 3');
+      return {
+        flags: uint(fields[0], U16, 'the DNSKEY flags'),
+        algorithm: uint(fields[2], 255, 'the DNSKEY algorithm'),
+        key: base64Field(fields.slice(3), 'the DNSKEY key'),
+      };
+    }
+    case 'RRSIG': {
+      if (fields.length < 9) {
+        throw new ZoneDataError(
+          `expected "type algorithm labels ttl expiration inception keytag signer signature", got "${text.slice(0, 100)}"`,
+        );
+      }
+      const covered = (fields[0] ?? '').toUpperCase();
+      if (!isZoneType(covered)) throw new ZoneDataError(`"${fields[0]}" is not a record type the lab serves`);
+      const expiration = parseSigTime(fields[4] ?? '');
+      const inception = parseSigTime(fields[5] ?? '');
+      if (expiration === undefined || inception === undefined) {
+        throw new ZoneDataError('RRSIG times must be YYYYMMDDHHmmSS or seconds since 1970');
+      }
+      return {
+        typeCovered: covered,
+        algorithm: uint(fields[1], 255, 'the RRSIG algorithm'),
+        labels: uint(fields[2], 255, 'the RRSIG labels'),
+        originalTTL: uint(fields[3], U32, 'the RRSIG original TTL'),
+        expiration,
+        inception,
+        keyTag: uint(fields[6], U16, 'the RRSIG key tag'),
+        signersName: checkName(fields[7] ?? '', true) || '.',
+        signature: base64Field(fields.slice(8), 'the RRSIG signature'),
+      };
+    }
+    case 'NSEC': {
+      const rrtypes: string[] = [];
+      for (const field of fields.slice(1)) {
+        const upper = field.toUpperCase();
+        if (!isZoneType(upper)) throw new ZoneDataError(`"${field}" is not a record type the lab serves`);
+        if (!rrtypes.includes(upper)) rrtypes.push(upper);
+      }
+      return { nextDomain: checkName(fields[0] ?? '', true) || '.', rrtypes };
+    }
+    case 'DS': {
+      if (fields.length < 4)
+        throw new ZoneDataError(`expected "keytag algorithm digesttype digest", got "${text.slice(0, 100)}"`);
+      const hex = fields.slice(3).join('');
+      if (hex.length === 0 || hex.length % 2 !== 0 || !/^[0-9A-Fa-f]+$/.test(hex)) {
+        throw new ZoneDataError('the DS digest must be hexadecimal');
+      }
+      return {
+        keyTag: uint(fields[0], U16, 'the DS key tag'),
+        algorithm: uint(fields[1], 255, 'the DS algorithm'),
+        digestType: uint(fields[2], 255, 'the DS digest type'),
+        digest: Buffer.from(hex, 'hex'),
+      };
+    }
+  }
+}
+
+/** The presentation form of DNSSEC record data, as recordData reads it back. */
+export function formatDnssecData(type: 'DNSKEY' | 'RRSIG' | 'NSEC' | 'DS', data: RecordData): string {
+  const fields = data as Partial<packet.DnskeyData & packet.RrsigData & packet.NsecData & packet.DsData>;
+  const absolute = (name: string | undefined): string => (name === undefined || name === '.' ? '.' : `${name}.`);
+  switch (type) {
+    case 'DNSKEY':
+      return `${fields.flags} 3 ${fields.algorithm} ${fields.key?.toString('base64')}`;
+    case 'RRSIG':
+      return [
+        fields.typeCovered,
+        fields.algorithm,
+        fields.labels,
+        fields.originalTTL,
+        formatSigTime(fields.expiration ?? 0),
+        formatSigTime(fields.inception ?? 0),
+        fields.keyTag,
+        absolute(fields.signersName),
+        fields.signature?.toString('base64'),
+      ].join(' ');
+    case 'NSEC':
+      return [absolute(fields.nextDomain), ...(fields.rrtypes ?? [])].join(' ');
+    case 'DS':
+      return `${fields.keyTag} ${fields.algorithm} ${fields.digestType} ${fields.digest?.toString('hex').toUpperCase()}`;
+  }
+}
 
 /** The wire-encoder form of one record's data; throws ZoneDataError saying what is wrong. */
 export function recordData(type: ZoneRecordType, data: string | string[]): RecordData {
@@ -145,6 +276,11 @@ export function recordData(type: ZoneRecordType, data: string | string[]): Recor
         target: checkName(target ?? '', true) || '.',
       };
     }
+    case 'DNSKEY':
+    case 'RRSIG':
+    case 'NSEC':
+    case 'DS':
+      return dnssecData(type, text);
   }
 }
 
@@ -213,6 +349,13 @@ export interface CompiledZone {
   /** Every owner name and every name between it and the origin (empty non-terminals answer NODATA). */
   existing: Set<string>;
   soa: StoredRecord | undefined;
+  /** Owners of NSEC records in canonical order, to find the NSEC that covers a missing name. */
+  nsecOwners: string[];
+  /**
+   * The DS RRset (and its RRSIGs) the parent publishes for this zone's apex. The lab is
+   * authoritative for parent and child alike, so DS queries at the apex are answered from here.
+   */
+  ds: StoredRecord[];
 }
 
 /** Parses (throws a ZodError naming the bad field) and indexes a zone for answering. */
@@ -240,5 +383,33 @@ export function compileZone(input: ZoneInput): CompiledZone {
     for (let n = name; n !== origin && n.includes('.'); n = n.slice(n.indexOf('.') + 1)) existing.add(n);
   }
   const soa = names.get(origin)?.get('SOA')?.[0];
-  return { origin, names, existing, soa };
+  const nsecOwners = sortCanonical([...names].filter(([, byType]) => byType.has('NSEC')).map(([name]) => name));
+  return { origin, names, existing, soa, nsecOwners, ds: [] };
+}
+
+/** A DS record or an RRSIG over DS records, owned by the apex of the zone it delegates to. */
+export type DelegationRecordInput = z.input<typeof ZoneRecord>;
+
+/**
+ * Attaches DS records (and RRSIGs covering them) to the zones whose apex owns them. Owner names
+ * are absolute. Throws ZoneDataError for another type, or an owner that is no zone's apex.
+ */
+export function attachDelegations(zones: readonly CompiledZone[], records: readonly DelegationRecordInput[]): void {
+  const byOrigin = new Map(zones.map((zone) => [zone.origin, zone]));
+  const attached = new Map<CompiledZone, StoredRecord[]>();
+  for (const input of records) {
+    const record = ZoneRecord.parse(input);
+    const name = checkName(record.name);
+    const data = recordData(record.type, record.data);
+    const coversDs = record.type === 'RRSIG' && (data as packet.RrsigData).typeCovered === 'DS';
+    if (record.type !== 'DS' && !coversDs) {
+      throw new ZoneDataError(`delegation records are DS or RRSIG over DS, not ${record.type} (${name})`);
+    }
+    const zone = byOrigin.get(name);
+    if (!zone) throw new ZoneDataError(`DS records for ${name}, which is not the apex of any zone served`);
+    const list = attached.get(zone) ?? [];
+    list.push({ name, type: record.type, ttl: record.ttl ?? DEFAULT_TTL, data });
+    attached.set(zone, list);
+  }
+  for (const [zone, list] of attached) zone.ds = list;
 }
