@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { NetSettings } from '../core/service/net-config';
 import type { LabRoute, LabWiring } from '../shared/scanner';
 import { startApiServer } from './api/server';
-import { signZone } from './dns/dnssec';
+import { signZones } from './dns/dnssec';
 import { type DnsServer, startDnsServer } from './dns/server';
 import type { ZoneInput } from './dns/zone';
 import { dnsblZones } from './dnsbl/zones';
@@ -104,18 +104,12 @@ export async function startLab(scenario: Scenario, options: LabOptions = {}): Pr
     });
     started.push(api);
 
-    const signing = new Map(scenario.dnssec.map((spec) => [spec.zone, spec]));
-    const ds: ReturnType<typeof signZone>['ds'][] = [];
-    const zones: ZoneInput[] = scenario.zones.map((zone) => {
-      const spec = signing.get(zone.origin.toLowerCase().replace(/\.$/, ''));
-      if (!spec) return zone;
-      const signed = signZone(zone, spec);
-      ds.push(signed.ds);
-      return signed.zone;
-    });
-    const allZones = [...zones, ...whois.zones, ...dnsblZones(scenario.dnsbl)];
+    // A signed parent signs its signed children's DS records, so chains of trust are real.
+    const signed = signZones(scenario.zones, scenario.dnssec);
+    const ds = signed.ds;
+    const allZones = [...signed.zones, ...whois.zones, ...dnsblZones(scenario.dnsbl)];
     const dns = await listening('DNS server', options.dnsPort, () =>
-      startDnsServer({ zones: allZones, ds: ds.flat(), ...(options.dnsPort ? { port: options.dnsPort } : {}) }),
+      startDnsServer({ zones: allZones, ds, ...(options.dnsPort ? { port: options.dnsPort } : {}) }),
     );
     started.push(dns);
 
@@ -124,7 +118,7 @@ export async function startLab(scenario: Scenario, options: LabOptions = {}): Pr
     for (const resolver of scenario.resolvers) {
       const server = await startDnsServer({
         zones: resolverZones(allZones, resolver.overrides),
-        ds: ds.flat(),
+        ds,
       });
       started.push(server);
       resolverServers.push(server);

@@ -3,6 +3,7 @@
 import ipaddr from 'ipaddr.js';
 import * as z from 'zod';
 import { JsonValue } from '../../shared/model';
+import { DnssecSpec } from '../dns/dnssec';
 import { Zone } from '../dns/zone';
 
 const Ip = z
@@ -395,17 +396,7 @@ export const Scenario = z
     description: z.string().max(10_000).default(''),
     zones: z.array(Zone).default([]),
     /** Zones to sign with DNSSEC at lab start, and how (broken on purpose or not). */
-    dnssec: z
-      .array(
-        z
-          .object({
-            zone: Hostname,
-            algorithm: z.union([z.literal(8), z.literal(13)]).default(13),
-            fault: z.enum(['none', 'expired-signatures', 'bad-signature', 'ds-mismatch']).default('none'),
-          })
-          .strict(),
-      )
-      .default([]),
+    dnssec: z.array(DnssecSpec).default([]),
     hosts: z.array(Host).default([]),
     sites: z.array(Site).default([]),
     whois: z.array(WhoisRecord).default([]),
