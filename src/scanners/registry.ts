@@ -2,9 +2,10 @@
 // accepts the node's type.
 import type { Scanner } from '../shared/scanner';
 import { dnsScanner } from './dns/scanner';
+import { emailSecurityScanner } from './email-security/scanner';
 import { whoisScanner } from './whois/scanner';
 
-export const scanners: Scanner[] = [dnsScanner, whoisScanner];
+export const scanners: Scanner[] = [dnsScanner, whoisScanner, emailSecurityScanner];
 
 export function findScanner(id: string): Scanner | undefined {
   return scanners.find((scanner) => scanner.manifest.id === id);

@@ -39,6 +39,8 @@ export const RELATION_KINDS = [
   // WHOIS: a domain's registrant organisation, and a registrar's abuse contact.
   'registered_by',
   'has_abuse_contact',
+  // Email: a domain's SPF record includes (or redirects to) another domain's.
+  'spf_include',
 ] as const;
 export const RelationKind = z.enum(RELATION_KINDS);
 export type RelationKind = z.infer<typeof RelationKind>;

@@ -28,6 +28,9 @@ export interface FindingInput {
 const keyOf = (key: EntityKey): string => `${key.type}\u0000${key.value}`;
 
 export class GraphBuilder {
+  /** The findings' category: the scanner's own (dns, email, ...). */
+  constructor(private readonly category = 'dns') {}
+
   private entities = new Map<string, EntityEntry>();
   private relations = new Map<string, RelationEntry>();
   private findings: FindingInput[] = [];
@@ -91,7 +94,7 @@ export class GraphBuilder {
         kind: 'finding',
         about: f.about,
         severity: f.severity,
-        category: 'dns',
+        category: this.category,
         title: f.title.slice(0, 500),
         detail: f.detail.slice(0, 20_000),
         ...(f.evidence && f.evidence.length > 0 ? { evidence: f.evidence } : {}),

@@ -4,8 +4,9 @@ export const dnsManifest: ScannerManifest = {
   id: 'dns',
   title: 'DNS records',
   description:
-    'Asks the configured resolver for A, AAAA, MX, NS, TXT, CNAME and SOA records, then PTR for every address found. ' +
-    'For an IP address, asks for its PTR; for an email address, scans its domain.',
+    'Asks the configured resolver for A, AAAA, MX, NS, TXT, CNAME, SOA and CAA records (CAA climbing to the ' +
+    'registrable domain when the name has none), probes a random name to detect wildcard records, then asks PTR ' +
+    'for every address found. For an IP address, asks for its PTR; for an email address, scans its domain.',
   category: 'dns',
   accepts: ['domain', 'ip', 'email'],
   produces: ['domain', 'ip', 'email'],
@@ -18,6 +19,14 @@ export const dnsManifest: ScannerManifest = {
       type: 'boolean',
       default: true,
       description: 'Look up the PTR (reverse DNS) name of every address found.',
+    },
+    {
+      key: 'wildcard',
+      type: 'boolean',
+      default: true,
+      description:
+        'Query a random name under the domain (and beside it, for a subdomain) to detect wildcard records, so ' +
+        'names that resolve only through a wildcard are not taken for real hosts.',
     },
   ],
 };

@@ -85,3 +85,36 @@ export function reverseName(ip: string): string {
   for (const byte of bytes) nibbles.push((byte >> 4).toString(16), (byte & 0x0f).toString(16));
   return `${nibbles.reverse().join('.')}.ip6.arpa`;
 }
+
+export interface CaaData {
+  flags: number;
+  /** Lowercase: CAA tags match case-insensitively (RFC 8659 §4.1). */
+  tag: string;
+  value: string;
+}
+
+/** '0 issue "letsencrypt.org"' as ctx.net presents CAA (value quoted, `\"` and `\\` escaped). */
+export function parseCaa(data: string): CaaData | undefined {
+  if (data.length > 5000) return undefined;
+  const match = /^([0-9]{1,3}) ([A-Za-z0-9]{1,15}) "((?:[^"\\]|\\.)*)"$/.exec(data);
+  if (!match) return undefined;
+  const flags = uint(match[1], 255);
+  if (flags === undefined) return undefined;
+  // Only the quote and backslash escapes are undone; \DDD stays as text (it stands for a byte).
+  const value = (match[3] ?? '').replace(/\\(["\\])/g, '$1');
+  return { flags, tag: (match[2] ?? '').toLowerCase(), value };
+}
+
+const ALPHANUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A random DNS label, for names that cannot exist unless a wildcard answers for them. */
+export function randomLabel(length = 16): string {
+  const bytes = new Uint8Array(length);
+  // Bytes of 252 and above (252 = 7 × 36) are redrawn, so every character is equally likely.
+  let out = '';
+  while (out.length < length) {
+    crypto.getRandomValues(bytes);
+    for (const byte of bytes) if (byte < 252 && out.length < length) out += ALPHANUM[byte % 36];
+  }
+  return out;
+}

@@ -2,180 +2,46 @@
 // says. Everything goes through ctx.net.resolver; every response is kept as evidence (a dig-like
 // text and the raw packet) and every entity, relation and finding cites the responses behind it.
 import type { EntityKey } from '../../shared/model';
-import type {
-  DnsAnswerRecord,
-  DnsRecordType,
-  DnsResponse,
-  ScanContext,
-  ScanEvent,
-  ScanInput,
-  Scanner,
-} from '../../shared/scanner';
+import type { DnsAnswerRecord, DnsRecordType, ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
-import { formatResponse } from './dig';
+import { analyseCaa, caaAncestors } from './caa';
+import { Refs } from './evidence';
 import { GraphBuilder } from './graph';
 import { dnsManifest } from './manifest';
+import {
+  type Answered,
+  answered,
+  cnameChain,
+  evidenceOf,
+  type Failed,
+  MAX_CHAIN,
+  type Outcome,
+  type Query,
+  recordsOf,
+  runQueries,
+} from './queries';
 import { addressOf, domainOf, nameKey, parseMx, parseSoa, reverseName, type SoaData } from './records';
+import { answerSet, isEmpty, sameAnswers, WILDCARD_TYPES, wildcardProbeName, wildcardProp } from './wildcard';
 
-export const DOMAIN_QUERY_TYPES: readonly DnsRecordType[] = ['A', 'AAAA', 'MX', 'NS', 'TXT', 'CNAME', 'SOA'];
-/** Queries in flight at once: enough to be quick, few enough not to look like a flood. */
-const CONCURRENCY = 4;
+export const DOMAIN_QUERY_TYPES: readonly DnsRecordType[] = ['A', 'AAAA', 'MX', 'NS', 'TXT', 'CNAME', 'SOA', 'CAA'];
 /** Records of one type taken from one answer; a hostile server can send thousands. */
 export const MAX_RECORDS = 256;
-/** CNAME links followed from the queried name. */
-export const MAX_CHAIN = 16;
+export { cnameChain, MAX_CHAIN };
 /** Addresses whose PTR is asked for in one run. */
 export const MAX_REVERSE = 64;
 const MAX_TXT_RECORDS = 64;
 const MAX_TXT_CHARS = 4096;
 
-interface Query {
-  name: string;
-  type: DnsRecordType;
-}
-
-type Outcome = { query: Query; response: DnsResponse; refs: string[] } | { query: Query; error: string };
-type Answered = Extract<Outcome, { response: DnsResponse }>;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new Error('cancelled');
-}
-
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
 const domain = (value: string): EntityKey => ({ type: 'domain', value });
 const ip = (value: string): EntityKey => ({ type: 'ip', value });
 
-/** Evidence references, unique within the run. */
-class Refs {
-  private count = 0;
-  next(query: Query): { text: string; raw: string } {
-    this.count++;
-    const base = `${this.count}:${query.type}:${query.name.slice(0, 150)}`;
-    return { text: base, raw: `${base}:raw` };
-  }
-}
-
-/** The CNAME chain from a name through one answer section: names visited and links, bounded. */
-export function cnameChain(start: string, answers: readonly DnsAnswerRecord[]) {
-  const targets = new Map<string, string>();
-  for (const record of answers) {
-    const owner = nameKey(record.name);
-    if (record.type === 'CNAME' && !targets.has(owner)) targets.set(owner, nameKey(record.data));
-  }
-  const names = [start];
-  const links: [string, string][] = [];
-  let loop = false;
-  let current = start;
-  for (let step = 0; step < MAX_CHAIN; step++) {
-    const target = targets.get(current);
-    if (target === undefined) break;
-    links.push([current, target]);
-    if (names.includes(target)) {
-      loop = true;
-      break;
-    }
-    names.push(target);
-    current = target;
-  }
-  return { names, links, loop };
-}
-
-/** Records of a type owned by a name of the chain (records about other names are ignored). */
-function recordsOf(response: DnsResponse, type: string, chain: readonly string[]): DnsAnswerRecord[] {
-  const owners = new Set(chain);
-  return response.answers.filter((r) => r.type === type && owners.has(nameKey(r.name)));
-}
-
-/**
- * Runs queries at most CONCURRENCY at a time, yielding progress as each completes, and returns
- * the outcomes in query order (so what follows is emitted in a stable order).
- */
-async function* runQueries(
-  queries: readonly Query[],
+/** Reads one domain's answers into the graph; returns the addresses found (for PTR lookups) and its zone. */
+function analyseDomain(
+  name: string,
+  outcomes: Outcome[],
+  graph: GraphBuilder,
   ctx: ScanContext,
-  progress: { from: number; to: number },
-): AsyncGenerator<ScanEvent, Outcome[]> {
-  const outcomes: Outcome[] = new Array(queries.length);
-  const inFlight = new Map<number, Promise<number>>();
-  let next = 0;
-  let done = 0;
-  const launch = (index: number): void => {
-    const query = queries[index] as Query;
-    const settle = ctx.net.resolver.query(query.name, query.type, ctx.signal).then(
-      (response) => {
-        outcomes[index] = { query, response, refs: [] };
-      },
-      (error: unknown) => {
-        outcomes[index] = { query, error: errorText(error) };
-      },
-    );
-    inFlight.set(
-      index,
-      settle.then(() => index),
-    );
-  };
-  while (next < queries.length && inFlight.size < CONCURRENCY) launch(next++);
-  while (inFlight.size > 0) {
-    const finished = await Promise.race(inFlight.values());
-    inFlight.delete(finished);
-    if (ctx.signal.aborted) throw abortError(ctx.signal);
-    done++;
-    const query = queries[finished] as Query;
-    yield {
-      kind: 'progress',
-      fraction: progress.from + ((progress.to - progress.from) * done) / queries.length,
-      message: `${query.type} ${query.name.slice(0, 300)}`,
-    };
-    if (next < queries.length) launch(next++);
-  }
-  return outcomes;
-}
-
-/** Evidence events for every answered query (dig-like text, then the raw packet); fills in refs. */
-function evidenceOf(outcomes: Outcome[], refs: Refs): ScanEvent[] {
-  const events: ScanEvent[] = [];
-  for (const outcome of outcomes) {
-    if (!('response' in outcome)) continue;
-    const { response, query } = outcome;
-    const ref = refs.next(query);
-    const source = `dns://${response.server}/${query.name}?type=${query.type}`.slice(0, 2048);
-    events.push(
-      {
-        kind: 'evidence',
-        ref: ref.text,
-        mediaType: 'text/plain; charset=utf-8',
-        source,
-        encoding: 'utf8',
-        content: formatResponse(response),
-      },
-      {
-        kind: 'evidence',
-        ref: ref.raw,
-        mediaType: 'application/dns-message',
-        source,
-        encoding: 'base64',
-        content: base64(response.raw),
-      },
-    );
-    outcome.refs = [ref.text, ref.raw];
-  }
-  return events;
-}
-
-function answered(outcomes: Outcome[]): Answered[] {
-  return outcomes.filter((o): o is Answered => 'response' in o);
-}
-
-/** Reads one domain's answers into the graph; returns the addresses found (for PTR lookups). */
-function analyseDomain(name: string, outcomes: Outcome[], graph: GraphBuilder, ctx: ScanContext): string[] {
+): { addresses: string[]; zone: string | undefined } {
   const subject = domain(name);
   const responses = answered(outcomes);
   graph.entity(
@@ -376,7 +242,7 @@ function analyseDomain(name: string, outcomes: Outcome[], graph: GraphBuilder, c
       evidence: [...new Set(oversized.flatMap((o) => o.refs))],
     });
   }
-  const failed = outcomes.filter((o): o is Extract<Outcome, { error: string }> => 'error' in o);
+  const failed = outcomes.filter((o): o is Failed => 'error' in o);
   if (failed.length > 0) {
     graph.finding({
       about: subject,
@@ -385,7 +251,7 @@ function analyseDomain(name: string, outcomes: Outcome[], graph: GraphBuilder, c
       detail: failed.map((o) => `${o.query.type}: ${o.error}`).join('\n'),
     });
   }
-  return [...addresses];
+  return { addresses: [...addresses], zone };
 }
 
 /** PTR answers for one address into the graph; true when it has a reverse name. */
@@ -407,17 +273,123 @@ function analysePtr(address: string, o: Answered, graph: GraphBuilder, ctx: Scan
   return found;
 }
 
+/**
+ * Wildcards: `*.name` answers when the random probe under the name does; the name itself answers
+ * only through `*.parent` when its answers are exactly those of a random probe under its parent.
+ * Its resolves_to relations are marked, so a later reader does not take it for a host of its own.
+ */
+function analyseWildcards(
+  name: string,
+  own: Outcome[],
+  probes: { below?: { name: string; outcomes: Outcome[] }; parent?: { name: string; outcomes: Outcome[] } },
+  graph: GraphBuilder,
+): void {
+  const subject = domain(name);
+  let parentWildcard: ReturnType<typeof answerSet> | undefined;
+  if (probes.parent) {
+    const parent = probes.parent.name.slice(probes.parent.name.indexOf('.') + 1);
+    const wildcard = answerSet(probes.parent.name, probes.parent.outcomes);
+    const mine = answerSet(
+      name,
+      own.filter((o) => WILDCARD_TYPES.includes(o.query.type)),
+    );
+    if (!isEmpty(wildcard) && sameAnswers(mine, wildcard)) {
+      parentWildcard = wildcard;
+      const refs = [...mine.refs, ...wildcard.refs];
+      graph.entity(subject, refs, { viaWildcard: wildcardProp(parent, probes.parent.name, wildcard) });
+      for (const address of [...mine.a, ...mine.aaaa]) {
+        graph.relation(subject, 'resolves_to', ip(address), [], { wildcard: `*.${parent}` });
+      }
+      graph.finding({
+        about: subject,
+        severity: 'info',
+        title: `${name} answers exactly like the wildcard *.${parent}`,
+        detail:
+          `The random name ${probes.parent.name} gets the same answers as ${name} (${describeSet(wildcard)}): ` +
+          `${name} may exist only through the wildcard *.${parent}, not as a host of its own.`,
+        evidence: refs,
+      });
+    }
+  }
+  if (probes.below) {
+    const set = answerSet(probes.below.name, probes.below.outcomes);
+    // Under a name the parent's wildcard made up, the same wildcard answers again: not one of its own.
+    const inherited = parentWildcard !== undefined && sameAnswers(set, parentWildcard);
+    if (!isEmpty(set) && !inherited) {
+      const prop = wildcardProp(name, probes.below.name, set);
+      graph.entity(subject, set.refs, { wildcard: prop });
+      graph.finding({
+        about: subject,
+        severity: 'info',
+        title: `${name} has a wildcard record (*.${name})`,
+        detail:
+          `The random name ${probes.below.name} was answered (${describeSet(set)}): every name under ${name} resolves. ` +
+          `Subdomains of ${name} found by guessing or in logs that answer the same may not exist on their own.`,
+        evidence: set.refs,
+      });
+    }
+  }
+}
+
+function describeSet(set: { a: string[]; aaaa: string[]; cname: string[] }): string {
+  const parts = [
+    ...set.cname.map((c) => `CNAME ${c}`),
+    ...set.a.map((a) => `A ${a}`),
+    ...set.aaaa.map((a) => `AAAA ${a}`),
+  ];
+  return parts.length > 6 ? `${parts.slice(0, 6).join(', ')}, …` : parts.join(', ');
+}
+
 async function* scanDomain(name: string, ctx: ScanContext, refs: Refs): AsyncGenerator<ScanEvent> {
   yield { kind: 'progress', fraction: 0, message: `querying ${name}` };
-  const queries = DOMAIN_QUERY_TYPES.map((type) => ({ name, type }));
-  const outcomes = yield* runQueries(queries, ctx, { from: 0, to: 0.6 });
-  if (outcomes.every((o) => 'error' in o)) {
-    const first = outcomes.find((o): o is Extract<Outcome, { error: string }> => 'error' in o);
+  const probeWildcards = ctx.options.wildcard !== false;
+  const below = probeWildcards ? wildcardProbeName(name) : undefined;
+  const queries: Query[] = DOMAIN_QUERY_TYPES.map((type) => ({ name, type }));
+  if (below) queries.push(...WILDCARD_TYPES.map((type) => ({ name: below, type })));
+  const outcomes = yield* runQueries(queries, ctx, { from: 0, to: 0.5 });
+  const own = outcomes.slice(0, DOMAIN_QUERY_TYPES.length);
+  if (own.every((o) => 'error' in o)) {
+    const first = own.find((o): o is Failed => 'error' in o);
     throw new Error(`every DNS query for ${name} failed: ${first?.error ?? 'no answer'}`);
   }
   yield* evidenceOf(outcomes, refs);
   const graph = new GraphBuilder();
-  const addresses = analyseDomain(name, outcomes, graph, ctx);
+  const { addresses, zone } = analyseDomain(name, own, graph, ctx);
+
+  // Second round: CAA of the ancestors when the name has none, and a probe beside the name when
+  // it sits below its zone apex and answers (its answers may be the parent's wildcard).
+  const caa = own.find((o) => o.query.type === 'CAA');
+  const caaMissing =
+    caa !== undefined &&
+    'response' in caa &&
+    caa.response.rcode === 'NOERROR' &&
+    recordsOf(caa.response, 'CAA', cnameChain(name, caa.response.answers).names).length === 0;
+  const ancestors = caaMissing ? caaAncestors(name) : [];
+  const parentName = name.slice(name.indexOf('.') + 1);
+  const answers = !isEmpty(
+    answerSet(
+      name,
+      own.filter((o) => WILDCARD_TYPES.includes(o.query.type)),
+    ),
+  );
+  const beside =
+    probeWildcards && zone !== undefined && name !== zone && name.endsWith(`.${zone}`) && answers
+      ? wildcardProbeName(parentName)
+      : undefined;
+  const second: Query[] = ancestors.map((ancestor) => ({ name: ancestor, type: 'CAA' }));
+  if (beside) second.push(...WILDCARD_TYPES.map((type) => ({ name: beside, type })));
+  const more = second.length > 0 ? yield* runQueries(second, ctx, { from: 0.5, to: 0.6 }) : [];
+  yield* evidenceOf(more, refs);
+  analyseCaa(domain(name), caa, more.slice(0, ancestors.length), graph);
+  analyseWildcards(
+    name,
+    own,
+    {
+      ...(below ? { below: { name: below, outcomes: outcomes.slice(DOMAIN_QUERY_TYPES.length) } } : {}),
+      ...(beside ? { parent: { name: beside, outcomes: more.slice(ancestors.length) } } : {}),
+    },
+    graph,
+  );
   yield* graph.drain();
 
   if (ctx.options.reverse === false || addresses.length === 0) return;

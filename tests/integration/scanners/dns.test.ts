@@ -93,7 +93,8 @@ function checkInvariants(run: Run): void {
 const d = (value: string): EntityKey => ({ type: 'domain', value });
 const ip = (value: string): EntityKey => ({ type: 'ip', value });
 const refs = (n: number, type: string, name: string) => [`${n}:${type}:${name}`, `${n}:${type}:${name}:raw`];
-const TYPES = ['A', 'AAAA', 'MX', 'NS', 'TXT', 'CNAME', 'SOA'];
+const TYPES = ['A', 'AAAA', 'MX', 'NS', 'TXT', 'CNAME', 'SOA', 'CAA'];
+const PROBE_TYPES = ['A', 'AAAA', 'CNAME'];
 
 describe('dns scanner against the lab DNS server', () => {
   it('maps nova-parcels.com: entities, relations, props and evidence, exactly', async () => {
@@ -106,13 +107,20 @@ describe('dns scanner against the lab DNS server', () => {
     const AAAA = refs(2, 'AAAA', apex);
     const MX = refs(3, 'MX', apex);
     const NS = refs(4, 'NS', apex);
-    const P4 = refs(8, 'PTR', ptr4);
-    const P6 = refs(9, 'PTR', ptr6);
+    const P4 = refs(12, 'PTR', ptr4);
+    const P6 = refs(13, 'PTR', ptr6);
+    // The wildcard probe: a random name under the apex, asked right after the apex's own queries.
+    const probe = run.evidence[TYPES.length * 2]?.ref.split(':')[2] ?? '';
+    expect(probe).toMatch(/^[a-z0-9]{16}\.nova-parcels\.com$/);
 
     expect(run.evidence.map((e) => [e.ref, e.mediaType, e.encoding, e.source])).toEqual([
       ...TYPES.flatMap((t, i) => [
         [`${i + 1}:${t}:${apex}`, 'text/plain; charset=utf-8', 'utf8', `dns://${resolver}/${apex}?type=${t}`],
         [`${i + 1}:${t}:${apex}:raw`, 'application/dns-message', 'base64', `dns://${resolver}/${apex}?type=${t}`],
+      ]),
+      ...PROBE_TYPES.flatMap((t, i) => [
+        [`${i + 9}:${t}:${probe}`, 'text/plain; charset=utf-8', 'utf8', `dns://${resolver}/${probe}?type=${t}`],
+        [`${i + 9}:${t}:${probe}:raw`, 'application/dns-message', 'base64', `dns://${resolver}/${probe}?type=${t}`],
       ]),
       [P4[0], 'text/plain; charset=utf-8', 'utf8', `dns://${resolver}/${ptr4}?type=PTR`],
       [P4[1], 'application/dns-message', 'base64', `dns://${resolver}/${ptr4}?type=PTR`],
@@ -156,6 +164,7 @@ describe('dns scanner against the lab DNS server', () => {
             minimum: 300,
           },
           zone: apex,
+          caa: { issue: ['letsencrypt.org'], issuewild: [], iodef: [] },
         },
         evidence: TYPES.flatMap((t, i) => refs(i + 1, t, apex)),
       },
@@ -257,7 +266,7 @@ describe('dns scanner against the lab DNS server', () => {
         severity: 'info',
         category: 'dns',
         title: `${name} does not resolve`,
-        detail: `The resolver answered NXDOMAIN (no such name) for the A, AAAA, MX, NS, TXT, CNAME, SOA queries: ${name} does not exist in DNS.`,
+        detail: `The resolver answered NXDOMAIN (no such name) for the A, AAAA, MX, NS, TXT, CNAME, SOA, CAA queries: ${name} does not exist in DNS.`,
         evidence: TYPES.flatMap((t, i) => refs(i + 1, t, name)),
       },
     ]);
@@ -277,6 +286,17 @@ describe('dns scanner against the lab DNS server', () => {
         detail:
           'no-ns.test is a zone apex (it has an SOA record) but its zone lists no name servers: the delegation is broken or misconfigured.',
         evidence: [...refs(4, 'NS', 'no-ns.test'), ...refs(7, 'SOA', 'no-ns.test')],
+      },
+      {
+        kind: 'finding',
+        about: d('no-ns.test'),
+        severity: 'low',
+        category: 'dns',
+        title: 'No CAA record restricts certificate issuance for no-ns.test',
+        detail:
+          'no-ns.test publishes no CAA records (RFC 8659): any public certificate authority may issue certificates for ' +
+          'it. A CAA record naming the CAs in use narrows who can obtain a certificate for it.',
+        evidence: refs(8, 'CAA', 'no-ns.test'),
       },
     ]);
     expect(run.relations.map((r) => [r.relation, r.to.value])).toEqual([['resolves_to', '192.0.2.10']]);
