@@ -16,7 +16,8 @@ export interface ParsedTarget {
 
 export type TargetResult = { ok: true; target: ParsedTarget } | { ok: false; error: string };
 
-const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+// Underscores are not host-name characters but are real DNS labels (_dmarc, _spf, SRV owners).
+const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 const INTERNAL_NAMES = /(^|\.)(localhost|local|internal|intranet|lan|home\.arpa)$/;
 
 /** Canonical IP text: IPv4 dotted quad, IPv6 RFC 5952 (IPv4-mapped kept as IPv6). */
@@ -90,7 +91,7 @@ export function parseDomain(
         error: `the label "${label.slice(0, 20)}…" is ${label.length} characters long; at most 63 are allowed`,
       };
     if (!LABEL.test(label)) {
-      return { ok: false, error: `the label "${label}" may hold only letters, digits and inner hyphens` };
+      return { ok: false, error: `the label "${label}" may hold only letters, digits, underscores and inner hyphens` };
     }
   }
   const ascii = labels.join('.');

@@ -12,6 +12,7 @@ function backend(graphs: Record<string, Graph>) {
   const client = new FakeClient()
     .handle('case.current', () => (current ? caseInfo(current) : null))
     .handle('scanners.list', () => [manifest('dns', ['domain', 'ip'])])
+    .handle('app.info', () => ({ version: 'test', lab: { name: 'lab-x', description: 'simulated' } }))
     .handle('graph.get', () => (current ? (graphs[current] as Graph) : { entities: [], relations: [] }))
     .handle('runs.list', () => [run(1, 'finished', 1)])
     .handle('case.create', (p) => {
@@ -32,6 +33,7 @@ describe('bindEvents', () => {
     expect(s.connection).toBe('open');
     expect(s.caseSlice.current?.path).toBe('/a.sqlite');
     expect(s.scanners.map((m) => m.id)).toEqual(['dns']);
+    expect(s.app?.lab?.name).toBe('lab-x');
     expect([...s.graph.entities.keys()]).toEqual([1]);
     expect([...s.runs.keys()]).toEqual([1]);
   });
