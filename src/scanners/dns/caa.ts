@@ -4,7 +4,7 @@
 import { getDomain } from 'tldts';
 import type { EntityKey } from '../../shared/model';
 import type { DnsAnswerRecord } from '../../shared/scanner';
-import type { GraphBuilder } from './graph';
+import type { GraphBuilder } from '../kit/graph-builder';
 import { type Answered, cnameChain, type Outcome, recordsOf } from './queries';
 import { nameKey, parseCaa } from './records';
 

@@ -4,9 +4,9 @@
 import type { EntityKey } from '../../shared/model';
 import type { DnsAnswerRecord, DnsRecordType, ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
+import { GraphBuilder } from '../kit/graph-builder';
 import { analyseCaa, caaAncestors } from './caa';
 import { Refs } from './evidence';
-import { GraphBuilder } from './graph';
 import { dnsManifest } from './manifest';
 import {
   type Answered,

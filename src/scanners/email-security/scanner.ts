@@ -5,9 +5,9 @@ import type { EntityKey, JsonValue } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
 import { Refs } from '../dns/evidence';
-import { GraphBuilder } from '../dns/graph';
 import { abortError } from '../dns/queries';
 import { domainOf } from '../dns/records';
+import { GraphBuilder } from '../kit/graph-builder';
 import { reportDomain } from './dmarc';
 import {
   analyseDkim,

@@ -7,8 +7,8 @@ import { getDomain } from 'tldts';
 import type { EntityKey, JsonValue, Props } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
+import { GraphBuilder } from '../kit/graph-builder';
 import { queryWhois, ServerPacer, type WhoisAnswer } from './client';
-import { GraphBuilder } from './graph';
 import { whoisManifest } from './manifest';
 import { parseWhois, type WhoisRecord } from './parse';
 import { fetchRdap, type RdapOutcome } from './rdap';
@@ -74,7 +74,7 @@ function hostOf(url: string): string {
 class RunState {
   readonly sources: Source[] = [];
   readonly failures: string[] = [];
-  readonly graph = new GraphBuilder();
+  readonly graph = new GraphBuilder(CATEGORY);
   readonly allRefs: string[] = [];
   /** Answers about the domain itself (IANA's answers about the TLD do not count). */
   answers = 0;
@@ -540,7 +540,7 @@ async function* scanDomain(state: RunState, name: string): AsyncGenerator<ScanEv
 async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEvent> {
   const options = readOptions(ctx.options);
   let name: string;
-  const pre = new GraphBuilder();
+  const pre = new GraphBuilder(CATEGORY);
   switch (input.type) {
     case 'domain': {
       const value = canonicalValue('domain', input.value);
@@ -562,11 +562,11 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
   // Registries hold registrable domains: "www.example.co.uk" is registered as "example.co.uk".
   const registrable = getDomain(name, { allowPrivateDomains: false }) ?? name;
   if (registrable !== name) pre.relation(domainKey(name), 'subdomain_of', domainKey(registrable), []);
-  yield* pre.drain(CATEGORY);
+  yield* pre.drain();
   yield { kind: 'progress', fraction: 0.05, message: `looking up ${registrable}` };
   const state = new RunState(ctx, options, domainKey(registrable));
   yield* scanDomain(state, registrable);
-  yield* state.graph.drain(CATEGORY);
+  yield* state.graph.drain();
   yield { kind: 'progress', fraction: 1, message: 'done' };
 }
 

@@ -1,5 +1,5 @@
-// Collects what a run learned, merging repeats (the same name server from two answers is one
-// entity citing both), and hands it out as scan events: entities, relations, then findings.
+// Collects what one phase of the scan learned, merging repeats (the same IP in two answers is one
+// entity citing both), and hands it out as scan events: entities, then relations, then findings.
 import type { EntityKey, JsonValue, Props, RelationKind, Severity } from '../../shared/model';
 import type { ScanEvent } from '../../shared/scanner';
 
@@ -22,12 +22,15 @@ export interface FindingInput {
   severity: Severity;
   title: string;
   detail: string;
-  evidence?: readonly string[];
+  evidence?: string[];
 }
 
 const keyOf = (key: EntityKey): string => `${key.type}\u0000${key.value}`;
 
 export class GraphBuilder {
+  /** The findings' category: the scanner's own (dns, email, ...). */
+  constructor(private readonly category = 'dns') {}
+
   private entities = new Map<string, EntityEntry>();
   private relations = new Map<string, RelationEntry>();
   private findings: FindingInput[] = [];
@@ -65,8 +68,8 @@ export class GraphBuilder {
     this.findings.push(finding);
   }
 
-  /** The collected events in a stable order; the builder is empty afterwards. */
-  drain(category: string): ScanEvent[] {
+  /** The collected events, in a stable order; the builder is empty afterwards. */
+  drain(): ScanEvent[] {
     const events: ScanEvent[] = [];
     for (const e of this.entities.values()) {
       events.push({
@@ -91,7 +94,7 @@ export class GraphBuilder {
         kind: 'finding',
         about: f.about,
         severity: f.severity,
-        category,
+        category: this.category,
         title: f.title.slice(0, 500),
         detail: f.detail.slice(0, 20_000),
         ...(f.evidence && f.evidence.length > 0 ? { evidence: [...new Set(f.evidence)] } : {}),
