@@ -1,12 +1,21 @@
 // Every scanner module the app knows. The follow-up menu on a node is every scanner here that
 // accepts the node's type.
 import type { Scanner } from '../shared/scanner';
+import { ctScanner } from './ct/scanner';
 import { dnsScanner } from './dns/scanner';
 import { emailSecurityScanner } from './email-security/scanner';
 import { propagationScanner } from './propagation/scanner';
+import { waybackScanner } from './wayback/scanner';
 import { whoisScanner } from './whois/scanner';
 
-export const scanners: Scanner[] = [dnsScanner, whoisScanner, emailSecurityScanner, propagationScanner];
+export const scanners: Scanner[] = [
+  dnsScanner,
+  whoisScanner,
+  emailSecurityScanner,
+  propagationScanner,
+  ctScanner,
+  waybackScanner,
+];
 
 export function findScanner(id: string): Scanner | undefined {
   return scanners.find((scanner) => scanner.manifest.id === id);
