@@ -5,6 +5,7 @@ import { ctScanner } from './ct/scanner';
 import { dnsScanner } from './dns/scanner';
 import { emailSecurityScanner } from './email-security/scanner';
 import { propagationScanner } from './propagation/scanner';
+import { takeoverScanner } from './takeover/scanner';
 import { waybackScanner } from './wayback/scanner';
 import { whoisScanner } from './whois/scanner';
 
@@ -13,6 +14,7 @@ export const scanners: Scanner[] = [
   whoisScanner,
   emailSecurityScanner,
   propagationScanner,
+  takeoverScanner,
   ctScanner,
   waybackScanner,
 ];

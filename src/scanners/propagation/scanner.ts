@@ -5,8 +5,8 @@ import type { EntityKey, JsonValue, Props } from '../../shared/model';
 import type { DnsRecordType, DnsResponse, ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
 import { dnsEvidence, Refs } from '../dns/evidence';
-import { GraphBuilder } from '../dns/graph';
 import { cnameChain, recordsOf } from '../dns/queries';
+import { GraphBuilder } from '../kit/graph-builder';
 import {
   answerText,
   type Comparison,

@@ -1,0 +1,25 @@
+import type { ScannerManifest } from '../../shared/scanner';
+
+export const takeoverManifest: ScannerManifest = {
+  id: 'takeover',
+  title: 'Subdomain takeover',
+  description:
+    "Follows the domain's CNAME chain and matches the final target against a table of services known to allow " +
+    'takeover of dangling aliases (from can-i-take-over-xyz and nuclei-templates). On a match it checks the ' +
+    'service\'s signs: the target not existing (NXDOMAIN) and the service\'s "not found" page, fetched from ' +
+    "http(s)://<domain>/. Active: it requests the domain's own web page.",
+  category: 'dns',
+  accepts: ['domain'],
+  produces: [],
+  mode: 'active',
+  timeoutMs: 60_000,
+  rateLimitPerSecond: null,
+  options: [
+    {
+      key: 'timeoutMs',
+      type: 'number',
+      default: 10_000,
+      description: 'How long one page fetch may take.',
+    },
+  ],
+};
