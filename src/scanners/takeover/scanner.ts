@@ -8,7 +8,6 @@ import { canonicalValue } from '../../shared/target';
 import { dnsEvidence, Refs } from '../dns/evidence';
 import { cnameChain, errorText, MAX_CHAIN, recordsOf } from '../dns/queries';
 import { GraphBuilder } from '../kit/graph-builder';
-import { fetchDirect } from './direct';
 import { matchFingerprints, matchService, type TakeoverService } from './fingerprints';
 import { takeoverManifest } from './manifest';
 
@@ -85,7 +84,6 @@ async function fetchProof(
   service: TakeoverService,
   ctx: ScanContext,
   timeoutMs: number,
-  address: string | undefined,
   tried: string[],
 ): Promise<PageProof | undefined> {
   for (const scheme of ['http', 'https'] as const) {
@@ -102,19 +100,8 @@ async function fetchProof(
       });
     } catch (error) {
       if (ctx.signal.aborted) throw error;
-      const reason = errorText(error).slice(0, 200);
-      if (address === undefined || !/cannot resolve/.test(reason)) {
-        tried.push(`${url}: ${reason}`);
-        continue;
-      }
-      // The client's lookup stopped where this scanner's chain went on: ask the chain's address.
-      try {
-        response = await fetchDirect(ctx, scheme, name, address, { timeoutMs, maxBodyBytes: MAX_BODY_BYTES });
-      } catch (direct) {
-        if (ctx.signal.aborted) throw direct;
-        tried.push(`${url}: ${reason}; via ${address}: ${errorText(direct).slice(0, 200)}`);
-        continue;
-      }
+      tried.push(`${url}: ${errorText(error).slice(0, 200)}`);
+      continue;
     }
     const body = Buffer.from(response.body).toString('utf8');
     const matched = matchFingerprints(body, service);
@@ -167,7 +154,7 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
   // An NXDOMAIN target has no page to fetch; a fingerprint-less service has nothing to look for.
   if (!nx && chain.rcode !== 'NXDOMAIN' && service.fingerprint.length > 0) {
     yield { kind: 'progress', fraction: 0.5, message: `fetching ${name} (${service.service})` };
-    proof = await fetchProof(name, service, ctx, timeoutMs, chain.addresses[0], tried);
+    proof = await fetchProof(name, service, ctx, timeoutMs, tried);
   }
   const notes = service.notes ? `\n\n${service.service}: ${service.notes}` : '';
   if (nx || proof) {

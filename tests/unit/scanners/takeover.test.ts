@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import table from '../../../resources/takeover/fingerprints.json';
-import { parseRawResponse } from '../../../src/scanners/takeover/direct';
 import {
   loadTable,
   matchFingerprints,
@@ -89,36 +88,5 @@ describe('matching', () => {
       1,
     );
     expect(matchFingerprints('<html>welcome</html>', s3)).toEqual([]);
-  });
-});
-
-describe('raw HTTP responses', () => {
-  it('parses status, headers and (chunked) bodies', () => {
-    const plain = parseRawResponse(
-      'http://x/',
-      Buffer.from('HTTP/1.1 404 Not Found\r\nServer: AmazonS3\r\n\r\nNoSuchBucket'),
-      false,
-    );
-    expect(plain).toMatchObject({ status: 404, statusText: 'Not Found', headers: [['Server', 'AmazonS3']] });
-    expect(Buffer.from(plain?.body ?? []).toString()).toBe('NoSuchBucket');
-    const chunked = parseRawResponse(
-      'http://x/',
-      Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n'),
-      false,
-    );
-    expect(Buffer.from(chunked?.body ?? []).toString()).toBe('hello world');
-    expect(parseRawResponse('http://x/', Buffer.from('SSH-2.0-OpenSSH\r\n\r\n'), false)).toBeUndefined();
-  });
-
-  it('never throws on arbitrary bytes', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 512 }), fc.boolean(), (bytes, chunked) => {
-        const head = Buffer.from(`HTTP/1.1 200 OK\r\n${chunked ? 'Transfer-Encoding: chunked\r\n' : ''}\r\n`);
-        expect(() => parseRawResponse('http://x/', Buffer.from(bytes), false)).not.toThrow();
-        const parsed = parseRawResponse('http://x/', Buffer.concat([head, bytes]), false);
-        expect(parsed?.status).toBe(200);
-        expect(parsed?.body.length ?? 0).toBeLessThanOrEqual(bytes.length);
-      }),
-    );
   });
 });
