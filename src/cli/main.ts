@@ -18,7 +18,7 @@ program
   .command('scan')
   .description('scan a domain, IP or email address and print what was found')
   .argument('<target>', 'domain, IP address or email address')
-  .option('--modules <ids>', 'comma-separated scanner ids (default: every scanner that accepts the target)')
+  .option('--modules <ids>', 'comma-separated scanner ids (default: every passive scanner that accepts the target)')
   .option('--json', 'print JSON')
   .option('--csv', 'print CSV')
   .option('--case <file.sqlite>', 'save into this case file (created if missing)')

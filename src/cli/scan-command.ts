@@ -70,7 +70,8 @@ async function runScan(
           .split(',')
           .map((m) => m.trim())
           .filter(Boolean)
-      : available.filter((s) => s.accepts.includes(parsed.target.key.type)).map((s) => s.id);
+      : // Active scanners touch the target; they run only when named.
+        available.filter((s) => s.mode === 'passive' && s.accepts.includes(parsed.target.key.type)).map((s) => s.id);
     for (const id of wanted) {
       if (!available.some((s) => s.id === id)) {
         throw new UsageError(`unknown module "${id}"; available: ${available.map((s) => s.id).join(', ')}`);

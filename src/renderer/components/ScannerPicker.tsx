@@ -1,23 +1,23 @@
-// The scanners the Scan button will run for the typed target's type; all of them unless
-// switched off here.
+// The scanners the Scan button will run for the typed target's type: the passive ones unless
+// switched off here, the active ones (which touch the target) only when switched on.
 import type { EntityType } from '../../shared/model';
 import type { ScannerManifest } from '../../shared/scanner';
-import { scannersFor } from '../model/scanners';
+import { isChosen, scannersFor } from '../model/scanners';
 import { ModeBadge } from './ModeBadge';
 
 export function ScannerPicker({
   type,
   scanners,
-  switchedOff,
+  toggled,
   onToggle,
 }: {
   type: EntityType | null;
   scanners: readonly ScannerManifest[];
-  switchedOff: ReadonlySet<string>;
-  onToggle: (id: string, on: boolean) => void;
+  toggled: ReadonlySet<string>;
+  onToggle: (id: string) => void;
 }) {
   const applicable = type ? scannersFor(type, scanners) : [];
-  const chosen = applicable.filter((s) => !switchedOff.has(s.id));
+  const chosen = applicable.filter((s) => isChosen(s, toggled));
   const summary =
     type === null
       ? 'Scanners'
@@ -31,11 +31,7 @@ export function ScannerPicker({
         {type === null ? <p className="muted">Type a target to see the scanners that accept it.</p> : null}
         {applicable.map((s) => (
           <label key={s.id} className="scanner-option" title={s.description}>
-            <input
-              type="checkbox"
-              checked={!switchedOff.has(s.id)}
-              onChange={(e) => onToggle(s.id, e.target.checked)}
-            />
+            <input type="checkbox" checked={isChosen(s, toggled)} onChange={() => onToggle(s.id)} />
             <span className="scanner-title">{s.title}</span>
             <ModeBadge mode={s.mode} />
           </label>

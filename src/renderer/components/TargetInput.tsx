@@ -18,7 +18,8 @@ export function TargetInput() {
   const [text, setText] = useState('');
   const [submitted, setSubmitted] = useState(false);
   const [needCase, setNeedCase] = useState(false);
-  const [switchedOff, setSwitchedOff] = useState<ReadonlySet<string>>(new Set());
+  // Scanners flipped from their default (passive on, active off), by id.
+  const [toggled, setToggled] = useState<ReadonlySet<string>>(new Set());
   const scan = useAction((t: string, ids: string[]) => startScans(client, store, t, ids));
   const settings = useAction((allow: boolean) => updateSettings(client, store, { allowPrivateTargets: allow }));
   // The toggle shows the asked-for state while the backend confirms it (and reverts on refusal).
@@ -27,7 +28,7 @@ export function TargetInput() {
 
   const check = checkTarget(text, current ?? null);
   const type = check.state === 'valid' ? check.target.key.type : null;
-  const chosen = type ? chosenScanners(type, scanners, switchedOff) : [];
+  const chosen = type ? chosenScanners(type, scanners, toggled) : [];
   // The parser's own message, shown as soon as there is something to judge (or on an empty submit).
   const invalidMessage =
     check.state === 'invalid' ? check.error : check.state === 'empty' && submitted ? emptyMessage() : null;
@@ -75,12 +76,11 @@ export function TargetInput() {
         <ScannerPicker
           type={type}
           scanners={scanners}
-          switchedOff={switchedOff}
-          onToggle={(id, on) =>
-            setSwitchedOff((prev) => {
+          toggled={toggled}
+          onToggle={(id) =>
+            setToggled((prev) => {
               const next = new Set(prev);
-              if (on) next.delete(id);
-              else next.add(id);
+              if (!next.delete(id)) next.add(id);
               return next;
             })
           }

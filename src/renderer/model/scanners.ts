@@ -1,5 +1,6 @@
 // Which scanners apply to what: the follow-up menu on a node is every scanner that accepts the
-// node's type; the target bar defaults to all of them.
+// node's type; the target bar defaults to the passive ones (active scanners touch the target, so
+// the analyst switches them on).
 import type { EntityType } from '../../shared/model';
 import type { ScannerManifest } from '../../shared/scanner';
 
@@ -10,14 +11,16 @@ export function scannersFor(type: EntityType, scanners: readonly ScannerManifest
     .sort((a, b) => (a.mode === b.mode ? a.title.localeCompare(b.title) : a.mode === 'passive' ? -1 : 1));
 }
 
-/**
- * The scanners a Scan button runs: every one that accepts the type, minus those the analyst
- * switched off (kept by id so the choice survives retyping the target).
- */
+/** Whether the target bar runs a scanner: passive ones unless toggled off, active ones only when toggled on. */
+export function isChosen(scanner: ScannerManifest, toggled: ReadonlySet<string>): boolean {
+  return (scanner.mode === 'passive') !== toggled.has(scanner.id);
+}
+
+/** The scanners a Scan button runs (toggles kept by id, so they survive retyping the target). */
 export function chosenScanners(
   type: EntityType,
   scanners: readonly ScannerManifest[],
-  switchedOff: ReadonlySet<string>,
+  toggled: ReadonlySet<string>,
 ): ScannerManifest[] {
-  return scannersFor(type, scanners).filter((s) => !switchedOff.has(s.id));
+  return scannersFor(type, scanners).filter((s) => isChosen(s, toggled));
 }

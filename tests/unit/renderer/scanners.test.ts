@@ -17,8 +17,9 @@ describe('scannersFor', () => {
     expect(scannersFor('certificate', all)).toEqual([]);
   });
 
-  it('defaults to all of them, minus those switched off', () => {
-    expect(chosenScanners('domain', all, new Set()).map((s) => s.id)).toEqual(['dns', 'whois', 'tls']);
-    expect(chosenScanners('domain', all, new Set(['tls', 'mail'])).map((s) => s.id)).toEqual(['dns', 'whois']);
+  it('defaults to the passive ones; toggling switches a passive one off or an active one on', () => {
+    expect(chosenScanners('domain', all, new Set()).map((s) => s.id)).toEqual(['dns', 'whois']);
+    expect(chosenScanners('domain', all, new Set(['whois', 'mail'])).map((s) => s.id)).toEqual(['dns']);
+    expect(chosenScanners('domain', all, new Set(['tls'])).map((s) => s.id)).toEqual(['dns', 'whois', 'tls']);
   });
 });

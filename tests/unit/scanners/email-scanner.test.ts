@@ -147,7 +147,7 @@ describe('email-security scanner with crafted answers', () => {
       lookups: 2,
     });
     // Underscore labels (_spf) are real DNS names and become nodes: shared includes are pivots.
-    expect(relations.map((r) => [r.from.value, r.relation, r.to.value, r.props.mechanism])).toEqual([
+    expect(relations.map((r) => [r.from.value, r.relation, r.to.value, r.props?.mechanism])).toEqual([
       ['x.test', 'spf_include', 'spf.provider.test', 'redirect'],
       ['spf.provider.test', 'spf_include', '_spf.provider.test', 'include'],
     ]);
