@@ -2,6 +2,7 @@
 // by the real network layer, and lab start failing clearly when a port is taken.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openGeoReader } from '../../../src/core/geo';
 import { createNet } from '../../../src/core/net';
 import { netConfig } from '../../../src/core/service/net-config';
 import { builtinScenario } from '../../../src/lab/builtin';
@@ -75,6 +76,18 @@ describe('startLab', () => {
     expect(google.answers.map((a) => a.data)).toEqual(['185.220.101.47']);
     expect(yandex.answers.map((a) => a.data)).toEqual(['45.137.21.9']);
     expect(await net.traceroute('185.220.101.47')).toHaveLength(7);
+  });
+
+  it('writes a GeoIP database that the same reader as for GeoLite2 and DB-IP files reads', async () => {
+    const geo = await openGeoReader([lab.geoDb]);
+    expect(geo.lookup('185.220.101.47')).toMatchObject({
+      country: 'NL',
+      city: 'Amsterdam',
+      asn: 205100,
+      org: 'Hostvale B.V.',
+    });
+    expect(geo.lookup('104.21.32.77')).toMatchObject({ country: 'US', asn: 13335 });
+    expect(geo.lookup('192.0.2.1')).toBeNull();
   });
 
   it('fails to start with a message naming a port that cannot be bound, and leaves nothing behind', async () => {
