@@ -33,7 +33,7 @@ describe('CLI output of hostile values', () => {
 
   it('never writes terminal escapes or bidi overrides to a terminal', () => {
     const text = toText(report([entity(1, 'organization', 'evil\u001b[2J\u202eexe.txt')]));
-    expect(text).not.toMatch(/[\u001b\u202e]/);
+    expect(text.includes('\u001b') || text.includes('\u202e')).toBe(false);
     expect(safeText('a\u0007b')).toBe('a\uFFFDb');
   });
 });
