@@ -24,15 +24,10 @@ function run(command, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-run(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'build']);
-run(process.execPath, [
-  require.resolve('vite/bin/vite.js'),
-  'build',
-  '--config',
-  'vite.node.config.ts',
-  '--logLevel',
-  'warn',
-]);
+// Package exports hide the bin files from require.resolve; they sit at known paths.
+const bin = (pkg, file) => join(root, 'node_modules', pkg, 'bin', file);
+run(process.execPath, [bin('electron-vite', 'electron-vite.js'), 'build']);
+run(process.execPath, [bin('vite', 'vite.js'), 'build', '--config', 'vite.node.config.ts', '--logLevel', 'warn']);
 
 function startApp() {
   const electron = electronBinary();
