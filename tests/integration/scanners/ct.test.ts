@@ -3,27 +3,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNet } from '../../../src/core/net';
-import { netConfig } from '../../../src/core/service/net-config';
-import { builtinScenario } from '../../../src/lab/builtin';
-import { type Lab, startLab } from '../../../src/lab/lab';
-import { loadScenario } from '../../../src/lab/scenario/load';
+import type { Lab } from '../../../src/lab/lab';
 import { ctScanner } from '../../../src/scanners/ct/scanner';
 import type { JsonValue } from '../../../src/shared/model';
-import { type Net, ScanEvent } from '../../../src/shared/scanner';
+import type { Net, ScanEvent } from '../../../src/shared/scanner';
+import { checkScanContract, runScanner, startLabNet } from '../../helpers/scanner-harness';
 
-const quiet = () => {};
-
+/** Runs the scanner and checks the scan-event contract; the events, in order. */
 async function scan(net: Net, value: string, options: Record<string, JsonValue> = {}): Promise<ScanEvent[]> {
-  const events: ScanEvent[] = [];
-  for await (const event of ctScanner.run(
-    { type: 'domain', value, props: {} },
-    { net, signal: new AbortController().signal, options, log: { debug: quiet, info: quiet, warn: quiet } },
-  )) {
-    // Every event must pass the contract's schema, as the worker checks it.
-    expect(ScanEvent.safeParse(event).success).toBe(true);
-    events.push(event);
-  }
-  return events;
+  const run = await runScanner(ctScanner, { type: 'domain', value }, net, options);
+  checkScanContract(run, {
+    category: 'certificates',
+    findingsWithoutEvidence: (title) => title.startsWith('No certificates found'),
+  });
+  return run.events;
 }
 
 const relations = (events: ScanEvent[]): string[] =>
@@ -38,8 +31,7 @@ describe('ct scanner against the nova-parcels lab', () => {
   let lab: Lab;
   let net: Net;
   beforeAll(async () => {
-    lab = await startLab(loadScenario(builtinScenario('nova-parcels')));
-    net = createNet(netConfig(lab.net));
+    ({ lab, net } = await startLabNet('nova-parcels'));
   });
   afterAll(() => lab.stop());
 
@@ -108,8 +100,7 @@ describe('ct scanner against the hostile lab', () => {
   let lab: Lab;
   let net: Net;
   beforeAll(async () => {
-    lab = await startLab(loadScenario(builtinScenario('hostile')));
-    net = createNet(netConfig(lab.net));
+    ({ lab, net } = await startLabNet('hostile'));
   });
   afterAll(() => lab.stop());
 

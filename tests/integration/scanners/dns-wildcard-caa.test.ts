@@ -6,9 +6,8 @@ import { type DnsServer, startDnsServer } from '../../../src/lab/dns/server';
 import type { ZoneInput } from '../../../src/lab/dns/zone';
 import { dnsScanner } from '../../../src/scanners/dns/scanner';
 import type { EntityKey, JsonValue } from '../../../src/shared/model';
-import { type Net, ScanEvent } from '../../../src/shared/scanner';
-
-type Of<K extends ScanEvent['kind']> = Extract<ScanEvent, { kind: K }>;
+import type { Net } from '../../../src/shared/scanner';
+import { checkScanContract, runScanner } from '../../helpers/scanner-harness';
 
 /**
  * The lab serves no wildcards, so this UDP front forwards every query to it and, when the lab
@@ -118,29 +117,15 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** Runs the dns scanner, checks the scan-event contract, and merges the props of the scanned name. */
 async function scan(value: string, options: { [key: string]: JsonValue } = { reverse: false }) {
-  const events: ScanEvent[] = [];
-  const log = () => {};
-  for await (const event of dnsScanner.run(
-    { type: 'domain', value, props: {} },
-    { net, signal: new AbortController().signal, options, log: { debug: log, info: log, warn: log } },
-  )) {
-    events.push(event);
-  }
-  const emitted = new Set<string>();
-  for (const event of events) {
-    expect(ScanEvent.safeParse(event).success).toBe(true);
-    if (event.kind === 'evidence') emitted.add(event.ref);
-    else if (event.kind !== 'progress') for (const ref of event.evidence ?? []) expect(emitted.has(ref)).toBe(true);
-  }
-  const of = <K extends ScanEvent['kind']>(kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
+  const run = await runScanner(dnsScanner, { type: 'domain', value }, net, options);
+  checkScanContract(run, { category: 'dns' });
   const props = Object.assign(
     {},
-    ...of('entity')
-      .filter((e) => e.entity.value === value)
-      .map((e) => e.props ?? {}),
+    ...run.entities.filter((e) => e.entity.value === value).map((e) => e.props ?? {}),
   ) as { [key: string]: JsonValue };
-  return { events, evidence: of('evidence'), relations: of('relation'), findings: of('finding'), props };
+  return { ...run, props };
 }
 
 const d = (value: string): EntityKey => ({ type: 'domain', value });

@@ -7,9 +7,9 @@ import type { ZoneInput } from '../../../src/lab/dns/zone';
 import { DEFAULT_DKIM_SELECTORS } from '../../../src/scanners/email-security/manifest';
 import { emailSecurityScanner, SPF_BUDGET } from '../../../src/scanners/email-security/scanner';
 import type { EntityKey, JsonValue } from '../../../src/shared/model';
-import { type Net, ScanEvent, type ScanInput } from '../../../src/shared/scanner';
+import type { Net, ScanInput } from '../../../src/shared/scanner';
+import { checkScanContract, runScanner, type ScanRun } from '../../helpers/scanner-harness';
 
-type Of<K extends ScanEvent['kind']> = Extract<ScanEvent, { kind: K }>;
 type Record = ZoneInput['records'][number];
 
 const rsaKey = (bits: number): string =>
@@ -111,80 +111,27 @@ afterAll(async () => {
   await server.stop();
 });
 
-interface Run {
-  events: ScanEvent[];
-  evidence: Of<'evidence'>[];
-  entities: Of<'entity'>[];
-  relations: Of<'relation'>[];
-  findings: Of<'finding'>[];
-  progress: Of<'progress'>[];
+interface Run extends ScanRun {
   /** Props of the analysed domain, merged over its entity events. */
   props: { [key: string]: JsonValue };
   queries: number;
-  logs: string[];
 }
 
+/** Runs the scanner; every run keeps the contract: valid events, evidence before citation, findings with evidence. */
 async function scan(value: string, options: { [key: string]: JsonValue } = {}, type: ScanInput['type'] = 'domain') {
-  const logs: string[] = [];
-  const log = (m: string) => logs.push(m);
-  const events: ScanEvent[] = [];
   const before = server.queries.udp + server.queries.tcp;
-  for await (const event of emailSecurityScanner.run(
-    { type, value, props: {} },
-    { net, signal: new AbortController().signal, options, log: { debug: log, info: log, warn: log } },
-  )) {
-    events.push(event);
-  }
-  const of = <K extends ScanEvent['kind']>(kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
+  const run = await runScanner(emailSecurityScanner, { type, value }, net, options);
+  const queries = server.queries.udp + server.queries.tcp - before;
+  checkScanContract(run, {
+    category: 'email',
+    findingsWithoutEvidence: (title) => title.startsWith('Some DNS queries'),
+  });
   const name = type === 'email' ? value.slice(value.lastIndexOf('@') + 1).toLowerCase() : value;
   const props = Object.assign(
     {},
-    ...of('entity')
-      .filter((e) => e.entity.type === 'domain' && e.entity.value === name)
-      .map((e) => e.props ?? {}),
+    ...run.entities.filter((e) => e.entity.type === 'domain' && e.entity.value === name).map((e) => e.props ?? {}),
   );
-  const run: Run = {
-    events,
-    evidence: of('evidence'),
-    entities: of('entity'),
-    relations: of('relation'),
-    findings: of('finding'),
-    progress: of('progress'),
-    props,
-    queries: server.queries.udp + server.queries.tcp - before,
-    logs,
-  };
-  checkInvariants(run);
-  return run;
-}
-
-/** The contract every run keeps: valid events, evidence before citation, findings with evidence. */
-function checkInvariants(run: Run): void {
-  const emitted = new Set<string>();
-  const entities = new Set<string>();
-  const key = (k: EntityKey) => `${k.type}:${k.value}`;
-  for (const event of run.events) {
-    expect(ScanEvent.safeParse(event).success).toBe(true);
-    if (event.kind === 'evidence') {
-      expect(emitted.has(event.ref)).toBe(false);
-      emitted.add(event.ref);
-      continue;
-    }
-    if (event.kind === 'progress') continue;
-    for (const ref of event.evidence ?? []) expect(emitted.has(ref), `cites ${ref} before it exists`).toBe(true);
-    if (event.kind === 'entity') entities.add(key(event.entity));
-    if (event.kind === 'relation') {
-      expect(entities.has(key(event.from))).toBe(true);
-      expect(entities.has(key(event.to))).toBe(true);
-    }
-    if (event.kind === 'finding') {
-      expect(event.category).toBe('email');
-      if (!event.title.startsWith('Some DNS queries')) expect(event.evidence?.length, event.title).toBeGreaterThan(0);
-    }
-  }
-  const fractions = run.progress.map((p) => p.fraction);
-  expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
-  expect(fractions.at(-1)).toBe(1);
+  return { ...run, props, queries } satisfies Run;
 }
 
 const titled = (run: Run) => run.findings.map((f) => [f.severity, f.title]);
@@ -417,18 +364,9 @@ describe('email-security scanner against the lab DNS server', () => {
     await expect(scan('not a domain')).rejects.toThrow(/not a valid domain/);
     await expect(scan('192.0.2.1', {}, 'ip')).rejects.toThrow(/does not accept ip/);
     const dead = createNet({ resolvers: ['127.0.0.1:9'], proxy: null, timeoutMs: 200, retries: 0 });
-    const events: ScanEvent[] = [];
-    const log = () => {};
-    await expect(
-      (async () => {
-        for await (const event of emailSecurityScanner.run(
-          { type: 'domain', value: 'strict.test', props: {} },
-          { net: dead, signal: new AbortController().signal, options: {}, log: { debug: log, info: log, warn: log } },
-        )) {
-          events.push(event);
-        }
-      })(),
-    ).rejects.toThrow(/^every DNS query for strict\.test failed: .*127\.0\.0\.1:9/);
+    await expect(runScanner(emailSecurityScanner, { type: 'domain', value: 'strict.test' }, dead)).rejects.toThrow(
+      /^every DNS query for strict\.test failed: .*127\.0\.0\.1:9/,
+    );
   });
 });
 

@@ -1,13 +1,10 @@
 // The takeover scanner against the hostile lab: dangling.hostile-lab.com aliases an S3 bucket
 // nobody holds (the lab's S3 site answers NoSuchBucket), and a domain with no alias yields nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNet } from '../../../src/core/net';
-import { netConfig } from '../../../src/core/service/net-config';
-import { builtinScenario } from '../../../src/lab/builtin';
-import { type Lab, startLab } from '../../../src/lab/lab';
-import { loadScenario } from '../../../src/lab/scenario/load';
+import type { Lab } from '../../../src/lab/lab';
 import { takeoverScanner } from '../../../src/scanners/takeover/scanner';
-import { type Net, ScanEvent } from '../../../src/shared/scanner';
+import type { Net, ScanEvent } from '../../../src/shared/scanner';
+import { checkScanContract, runScanner, startLabNet } from '../../helpers/scanner-harness';
 
 let hostile: Lab;
 let nova: Lab;
@@ -15,31 +12,20 @@ let hostileNet: Net;
 let novaNet: Net;
 
 beforeAll(async () => {
-  hostile = await startLab(loadScenario(builtinScenario('hostile')));
-  nova = await startLab(loadScenario(builtinScenario('nova-parcels')));
-  hostileNet = createNet(netConfig(hostile.net));
-  novaNet = createNet(netConfig(nova.net));
+  ({ lab: hostile, net: hostileNet } = await startLabNet('hostile'));
+  ({ lab: nova, net: novaNet } = await startLabNet('nova-parcels'));
 });
 afterAll(async () => {
   await hostile?.stop();
   await nova?.stop();
 });
 
+/** Runs the scanner and checks the scan-event contract; the events, in order. */
 async function scan(value: string, net: Net): Promise<ScanEvent[]> {
-  const events: ScanEvent[] = [];
-  const log = () => {};
-  for await (const event of takeoverScanner.run(
-    { type: 'domain', value, props: {} },
-    {
-      net,
-      signal: new AbortController().signal,
-      options: { timeoutMs: 5000 },
-      log: { debug: log, info: log, warn: log },
-    },
-  )) {
-    events.push(ScanEvent.parse(event));
-  }
-  return events;
+  const run = await runScanner(takeoverScanner, { type: 'domain', value }, net, { timeoutMs: 5000 });
+  // The takeover scanner reports no progress of 1 at its end.
+  checkScanContract(run, { category: 'dns', progressEndsAtOne: false });
+  return run.events;
 }
 
 describe('takeover scanner', () => {

@@ -9,7 +9,8 @@ import { type DnsServer, startDnsServer } from '../../../src/lab/dns/server';
 import type { ZoneInput } from '../../../src/lab/dns/zone';
 import { whoisScanner } from '../../../src/scanners/whois/scanner';
 import type { EntityKey, JsonValue } from '../../../src/shared/model';
-import { type LabRoute, type Net, ScanEvent, type ScanInput } from '../../../src/shared/scanner';
+import type { LabRoute, Net, ScanInput } from '../../../src/shared/scanner';
+import { checkScanContract, runScanner, type ScanRun } from '../../helpers/scanner-harness';
 
 const DAY = 86_400_000;
 /** Dates relative to now, in the ICANN format, so the age findings do not depend on the day. */
@@ -310,63 +311,18 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (rdap ? rdap.close(() => resolve()) : resolve()));
 });
 
-type Of<K extends ScanEvent['kind']> = Extract<ScanEvent, { kind: K }>;
-interface Run {
-  events: ScanEvent[];
-  evidence: Of<'evidence'>[];
-  entities: Of<'entity'>[];
-  relations: Of<'relation'>[];
-  findings: Of<'finding'>[];
-}
-
-async function scan(type: ScanInput['type'], value: string, options: Record<string, JsonValue> = {}): Promise<Run> {
-  const events: ScanEvent[] = [];
-  const log = (): void => {};
-  for await (const event of whoisScanner.run(
-    { type, value, props: {} },
-    { net, signal: new AbortController().signal, options, log: { debug: log, info: log, warn: log } },
-  )) {
-    events.push(event);
-  }
-  const of = <K extends ScanEvent['kind']>(kind: K) => events.filter((e): e is Of<K> => e.kind === kind);
-  const run = {
-    events,
-    evidence: of('evidence'),
-    entities: of('entity'),
-    relations: of('relation'),
-    findings: of('finding'),
-  };
-  checkInvariants(run);
+/** Runs the scanner; every run keeps the scan-event contract. */
+async function scan(type: ScanInput['type'], value: string, options: Record<string, JsonValue> = {}): Promise<ScanRun> {
+  const run = await runScanner(whoisScanner, { type, value }, net, options);
+  checkScanContract(run, {
+    category: 'registration',
+    findingsWithoutEvidence: (title) => title.startsWith('Some registration lookups'),
+  });
   return run;
 }
 
-/** Every event valid, every citation to evidence already emitted, relations between emitted entities. */
-function checkInvariants(run: Run): void {
-  const emitted = new Set<string>();
-  const entities = new Set<string>();
-  const key = (k: EntityKey) => `${k.type}:${k.value}`;
-  for (const event of run.events) {
-    expect(ScanEvent.safeParse(event).success).toBe(true);
-    if (event.kind === 'evidence') {
-      expect(emitted.has(event.ref)).toBe(false);
-      emitted.add(event.ref);
-      continue;
-    }
-    if (event.kind === 'progress') continue;
-    for (const ref of event.evidence ?? []) expect(emitted.has(ref), `cites ${ref} before it exists`).toBe(true);
-    if (event.kind === 'entity') entities.add(key(event.entity));
-    if (event.kind === 'relation') {
-      expect(entities.has(key(event.from))).toBe(true);
-      expect(entities.has(key(event.to))).toBe(true);
-    }
-  }
-  const fractions = run.events.filter((e): e is Of<'progress'> => e.kind === 'progress').map((p) => p.fraction);
-  expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
-  expect(fractions.at(-1)).toBe(1);
-}
-
 /** One entity's events merged (a run may report an entity first bare, then with props). */
-const entity = (run: Run, type: EntityKey['type'], value: string) => {
+const entity = (run: ScanRun, type: EntityKey['type'], value: string) => {
   const all = run.entities.filter((e) => e.entity.type === type && e.entity.value === value);
   if (all.length === 0) return undefined;
   return {
@@ -379,7 +335,7 @@ function near(value: JsonValue | undefined, days: number): void {
   expect(typeof value).toBe('string');
   expect(Math.abs(Date.parse(String(value)) - (Date.now() + days * DAY))).toBeLessThan(60_000);
 }
-const relation = (run: Run, kind: string, to?: string) =>
+const relation = (run: ScanRun, kind: string, to?: string) =>
   run.relations.filter((r) => r.relation === kind && (to === undefined || r.to.value === to));
 
 describe('whois scanner against test WHOIS servers wired like the lab', () => {

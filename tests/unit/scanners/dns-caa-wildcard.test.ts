@@ -6,13 +6,8 @@ import { parseCaa, randomLabel } from '../../../src/scanners/dns/records';
 import { dnsScanner } from '../../../src/scanners/dns/scanner';
 import { answerSet, sameAnswers, wildcardProbeName } from '../../../src/scanners/dns/wildcard';
 import type { JsonValue } from '../../../src/shared/model';
-import {
-  type DnsAnswerRecord,
-  type DnsRecordType,
-  type DnsResponse,
-  type Net,
-  ScanEvent,
-} from '../../../src/shared/scanner';
+import type { DnsAnswerRecord, DnsRecordType, Net } from '../../../src/shared/scanner';
+import { checkScanContract, fakeNet, runScanner } from '../../helpers/scanner-harness';
 
 const rec = (name: string, type: string, data: string): DnsAnswerRecord => ({ name, type, ttl: 60, data });
 
@@ -128,47 +123,22 @@ describe('wildcard probes', () => {
 
 /** A zone where every name under target.test answers 192.0.2.99, except those given. */
 function wildcardNet(own: Record<string, string>): Net {
-  const unreachable = () => Promise.reject(new Error('not in this test'));
-  return {
-    resolver: {
-      async query(name, type): Promise<DnsResponse> {
-        const base = {
-          question: { name, type },
-          server: 'fake:53',
-          authoritative: true,
-          truncated: false,
-          authorities: [rec('target.test', 'SOA', 'ns.target.test h.target.test 1 2 3 4 5')],
-          raw: new Uint8Array(12),
-        };
-        const address = own[name] ?? (name.endsWith('.target.test') ? '192.0.2.99' : undefined);
-        if (address === undefined) return { ...base, rcode: 'NOERROR', answers: [] };
-        if (type === 'A') return { ...base, rcode: 'NOERROR', answers: [rec(name, 'A', address)] };
-        if (type === 'SOA' && name === 'target.test') return { ...base, rcode: 'NOERROR', answers: base.authorities };
-        if (type === 'CAA') return { ...base, rcode: 'NOERROR', answers: [rec(name, 'CAA', '0 issue "ca.test"')] };
-        return { ...base, rcode: 'NOERROR', answers: [] };
-      },
-    },
-    dial: unreachable,
-    dialTls: unreachable,
-    http: unreachable,
-    endpoint: () => {
-      throw new Error('not in this test');
-    },
-    traceroute: unreachable,
-  };
+  return fakeNet((name, type) => {
+    const authorities = [rec('target.test', 'SOA', 'ns.target.test h.target.test 1 2 3 4 5')];
+    const address = own[name] ?? (name.endsWith('.target.test') ? '192.0.2.99' : undefined);
+    if (address === undefined) return { authorities };
+    if (type === 'A') return { authorities, answers: [rec(name, 'A', address)] };
+    if (type === 'SOA' && name === 'target.test') return { authorities, answers: authorities };
+    if (type === 'CAA') return { authorities, answers: [rec(name, 'CAA', '0 issue "ca.test"')] };
+    return { authorities };
+  });
 }
 
+/** Runs the dns scanner on a domain; every run keeps the scan-event contract. */
 async function collect(net: Net, value: string, options: Record<string, JsonValue> = { reverse: false }) {
-  const events: ScanEvent[] = [];
-  const log = () => {};
-  for await (const event of dnsScanner.run(
-    { type: 'domain', value, props: {} },
-    { net, signal: new AbortController().signal, options, log: { debug: log, info: log, warn: log } },
-  )) {
-    expect(ScanEvent.safeParse(event).success).toBe(true);
-    events.push(event);
-  }
-  return events;
+  const run = await runScanner(dnsScanner, { type: 'domain', value }, net, options);
+  checkScanContract(run, { category: 'dns' });
+  return run.events;
 }
 
 describe('dns scanner and wildcards', () => {

@@ -2,98 +2,33 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emailSecurityScanner, SPF_BUDGET } from '../../../src/scanners/email-security/scanner';
 import { MAX_VISITS } from '../../../src/scanners/email-security/spf-walk';
-import type { EntityKey, JsonValue } from '../../../src/shared/model';
-import {
-  type DnsAnswerRecord,
-  type DnsRecordType,
-  type DnsResponse,
-  type Net,
-  ScanEvent,
-  type ScanInput,
-} from '../../../src/shared/scanner';
+import type { JsonValue } from '../../../src/shared/model';
+import type { DnsAnswerRecord, Net } from '../../../src/shared/scanner';
+import { checkScanContract, fakeNet, fakeNetStats, type HarnessInput, runScanner } from '../../helpers/scanner-harness';
 
-type Answer = (name: string, type: DnsRecordType) => Partial<DnsResponse> | Error;
 const rec = (name: string, type: string, data: string): DnsAnswerRecord => ({ name, type, ttl: 60, data });
 const txt = (name: string, ...data: string[]) => ({ answers: data.map((d) => rec(name, 'TXT', d)) });
 const NX = { rcode: 'NXDOMAIN' };
 
-function fakeNet(answer: Answer, stats = { queries: 0 }): Net {
-  const unreachable = () => Promise.reject(new Error('not in this test'));
-  return {
-    resolver: {
-      async query(name, type, signal) {
-        stats.queries++;
-        await new Promise((r) => setTimeout(r, 0));
-        signal?.throwIfAborted();
-        const result = answer(name, type);
-        if (result instanceof Error) throw result;
-        return {
-          question: { name, type },
-          server: 'fake:53',
-          rcode: 'NOERROR',
-          authoritative: true,
-          truncated: false,
-          answers: [],
-          authorities: [],
-          raw: new Uint8Array(12),
-          ...result,
-        };
-      },
-    },
-    dial: unreachable,
-    dialTls: unreachable,
-    http: unreachable,
-    endpoint: () => {
-      throw new Error('not in this test');
-    },
-    traceroute: unreachable,
-  };
-}
-
+/** Runs the scanner on x.test unless told otherwise; every run keeps the scan-event contract. */
 async function collect(
   net: Net,
-  input: Partial<ScanInput> = {},
+  input: Partial<HarnessInput> = {},
   options: Record<string, JsonValue> = {},
   signal?: AbortSignal,
 ) {
-  const events: ScanEvent[] = [];
-  const logs: string[] = [];
-  const log = (m: string) => logs.push(m);
-  for await (const event of emailSecurityScanner.run(
-    { type: 'domain', value: 'x.test', props: {}, ...input },
-    { net, signal: signal ?? new AbortController().signal, options, log: { debug: log, info: log, warn: log } },
-  )) {
-    events.push(event);
-  }
-  checkInvariants(events);
+  const run = await runScanner(emailSecurityScanner, { type: 'domain', value: 'x.test', ...input }, net, options, {
+    signal,
+  });
+  checkScanContract(run, {
+    category: 'email',
+    findingsWithoutEvidence: (title) => title.startsWith('Some DNS queries'),
+  });
   const props = Object.assign(
     {},
-    ...events
-      .filter((e) => e.kind === 'entity' && e.entity.value === 'x.test')
-      .map((e) => (e.kind === 'entity' ? (e.props ?? {}) : {})),
+    ...run.entities.filter((e) => e.entity.value === 'x.test').map((e) => e.props ?? {}),
   ) as Record<string, JsonValue>;
-  const findings = events.filter((e): e is Extract<ScanEvent, { kind: 'finding' }> => e.kind === 'finding');
-  const relations = events.filter((e): e is Extract<ScanEvent, { kind: 'relation' }> => e.kind === 'relation');
-  return { events, logs, props, findings, relations };
-}
-
-function checkInvariants(events: ScanEvent[]): void {
-  const refs = new Set<string>();
-  const entities = new Set<string>();
-  const key = (k: EntityKey) => `${k.type}:${k.value}`;
-  for (const event of events) {
-    const parsed = ScanEvent.safeParse(event);
-    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
-    if (event.kind === 'evidence') {
-      expect(refs.has(event.ref)).toBe(false);
-      refs.add(event.ref);
-    } else if (event.kind !== 'progress') for (const ref of event.evidence ?? []) expect(refs.has(ref)).toBe(true);
-    if (event.kind === 'entity') entities.add(key(event.entity));
-    if (event.kind === 'relation') {
-      expect(entities.has(key(event.from))).toBe(true);
-      expect(entities.has(key(event.to))).toBe(true);
-    }
-  }
+  return { ...run, props };
 }
 
 const KEY =
@@ -167,15 +102,18 @@ describe('email-security scanner with crafted answers', () => {
   });
 
   it('stays bounded on an endless include tree', async () => {
-    const stats = { queries: 0 };
-    const net = fakeNet((name, type) => {
-      const match = /^n(\d+)\.x\.test$/.exec(name);
-      if (type !== 'TXT') return {};
-      if (name === 'x.test') return txt(name, 'v=spf1 include:n1.x.test -all');
-      if (!match) return {};
-      const n = Number(match[1]);
-      return txt(name, `v=spf1 include:n${2 * n}.x.test include:n${2 * n + 1}.x.test -all`);
-    }, stats);
+    const stats = fakeNetStats();
+    const net = fakeNet(
+      (name, type) => {
+        const match = /^n(\d+)\.x\.test$/.exec(name);
+        if (type !== 'TXT') return {};
+        if (name === 'x.test') return txt(name, 'v=spf1 include:n1.x.test -all');
+        if (!match) return {};
+        const n = Number(match[1]);
+        return txt(name, `v=spf1 include:n${2 * n}.x.test include:n${2 * n + 1}.x.test -all`);
+      },
+      { stats },
+    );
     const run = await collect(net, {}, { dkimSelectors: [] });
     expect(stats.queries).toBeLessThanOrEqual(3 + SPF_BUDGET + 1);
     const spf = run.props.spf as { status: string; complete: boolean; lookups: number };
@@ -217,9 +155,9 @@ describe('email-security scanner with crafted answers', () => {
   });
 
   it('skips invalid DKIM selectors from the options', async () => {
-    const stats = { queries: 0 };
+    const stats = fakeNetStats();
     const run = await collect(
-      fakeNet(() => ({}), stats),
+      fakeNet(() => ({}), { stats }),
       {},
       { dkimSelectors: ['ok', 'Bad Selector', '', 'a..b', 'OK'] },
     );
@@ -257,8 +195,8 @@ describe('email-security scanner with crafted answers', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(responses, { minLength: 6, maxLength: 6 }), async (list) => {
         let i = 0;
-        const stats = { queries: 0 };
-        const net = fakeNet(() => list[i++ % list.length] ?? {}, stats);
+        const stats = fakeNetStats();
+        const net = fakeNet(() => list[i++ % list.length] ?? {}, { stats });
         const { events } = await collect(net, {}, { dkimSelectors: ['a', 'b'] });
         expect(stats.queries).toBeLessThanOrEqual(4 + SPF_BUDGET + 3);
         expect(events.filter((e) => e.kind === 'finding').length).toBeLessThan(60);
