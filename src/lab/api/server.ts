@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { domainToASCII } from 'node:url';
 import type * as z from 'zod';
+import { listen } from '../connections';
 import type { CtEntry, CveRecord, DropEntry, RdapRecord, WaybackCapture } from '../scenario/schema';
 import { CdxQueryError, indexCaptures, parseCdxQuery, searchCdx } from './cdx';
 import { certspotterIssuances, crtshMatcher, crtshRows, indexCt } from './ct';
@@ -225,17 +226,7 @@ export async function startApiServer(data: ApiData): Promise<ApiServer> {
   });
   // Malformed requests and oversized heads: drop that client, never the server.
   server.on('clientError', (_error, socket) => socket.destroy());
-  server.on('error', () => {});
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listen(server);
   const endpoints: Record<string, string> = {};
   for (const name of API_SERVICES) endpoints[name] = `http://127.0.0.1:${port}/${name}`;
 

@@ -6,7 +6,6 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import type { LabRoute } from '../../shared/scanner';
-import type { Host, PortSpec } from '../scenario/schema';
 import {
   Connections,
   closeServer,
@@ -16,7 +15,8 @@ import {
   resetAfter,
   writeEndlessly,
   writeSlowly,
-} from '../web/connections';
+} from '../connections';
+import type { Host, PortSpec } from '../scenario/schema';
 
 export interface PortLab {
   /** A route for every port of every host, except those `served` by someone else. */

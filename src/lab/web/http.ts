@@ -5,7 +5,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Behaviour, Route } from '../scenario/schema';
 import {
   type ByteSource,
   resetAfter,
@@ -14,7 +13,8 @@ import {
   writeEndlessly,
   writeSlowly,
   writeSource,
-} from './connections';
+} from '../connections';
+import type { Behaviour, Route } from '../scenario/schema';
 
 /** A request head larger than this is refused (431), as servers commonly do at 8-64 KiB. */
 export const MAX_HEAD_BYTES = 64 * 1024;

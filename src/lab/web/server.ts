@@ -8,10 +8,10 @@ import { Duplex } from 'node:stream';
 import { type SecureContext, TLSSocket } from 'node:tls';
 import ipaddr from 'ipaddr.js';
 import type { LabRoute } from '../../shared/scanner';
+import { Connections, closeServer, handlesReleased, LAB_HOST, listen } from '../connections';
 import type { Site } from '../scenario/schema';
 import { issueCertificate, type LabCa } from '../tls';
 import { parseServerName, readFirstRecord } from './client-hello';
-import { Connections, closeServer, handlesReleased, LAB_HOST, listen } from './connections';
 import { type CompiledRoute, NOT_FOUND, type RequestHead, RouteTable, requestHost, serveRequest } from './http';
 import { siteSecureContext } from './tls-options';
 

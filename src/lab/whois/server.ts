@@ -6,6 +6,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type * as z from 'zod';
 import type { LabRoute } from '../../shared/scanner';
+import { listen } from '../connections';
 import type { ZoneInput } from '../dns/zone';
 import type { Behaviour, WhoisRecord } from '../scenario/schema';
 import { echoQuery, parseWhoisQuery, takeQueryLine } from './query';
@@ -204,7 +205,7 @@ interface Listener {
   stop(): Promise<void>;
 }
 
-async function listen(plan: ServerPlan, registries: ReadonlyMap<string, string>): Promise<Listener> {
+async function startWhoisServer(plan: ServerPlan, registries: ReadonlyMap<string, string>): Promise<Listener> {
   const clients = new Map<Socket, Set<() => void>>();
   const server: Server = createServer({ allowHalfOpen: true }, (socket) => {
     const cleanup = new Set<() => void>();
@@ -241,17 +242,7 @@ async function listen(plan: ServerPlan, registries: ReadonlyMap<string, string>)
     socket.on('end', () => take(true));
   });
   server.maxConnections = MAX_CLIENTS;
-  server.on('error', () => {});
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listen(server);
   let stopped: Promise<void> | undefined;
   return {
     port,
@@ -283,7 +274,7 @@ export async function startWhoisLab(records: WhoisRecordData[]): Promise<WhoisLa
   const { plans, registries } = planServers(records);
   const addresses = allocateAddresses([...plans.keys()]);
   const ordered = [...plans.values()].sort((a, b) => a.hostname.localeCompare(b.hostname));
-  const settled = await Promise.allSettled(ordered.map((plan) => listen(plan, registries)));
+  const settled = await Promise.allSettled(ordered.map((plan) => startWhoisServer(plan, registries)));
   const listeners = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const stop = async (): Promise<void> => {
     await Promise.all(listeners.map((l) => l.stop()));

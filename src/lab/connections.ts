@@ -1,4 +1,4 @@
-// Plumbing shared by the lab's TCP listeners (web sites and port banners): listening on
+// Plumbing shared by the lab's TCP listeners (web sites, port banners, WHOIS, the API): listening on
 // loopback, keeping every connection so stop() can destroy it, and the deliberate misbehaviours
 // of the hostile scenario. Scanners reset and abandon connections all the time, so every error
 // here is absorbed by destroying the socket, never thrown.
