@@ -64,3 +64,18 @@ export async function scanText(page: Page, text: string): Promise<void> {
 export async function readXss(page: Page): Promise<unknown> {
   return page.evaluate(() => (globalThis as { __xss?: unknown }).__xss);
 }
+
+/**
+ * Leaves only the named scanners switched on in the target bar's picker. Tests that run without
+ * the lab use it so that no scanner asks a server outside 127.0.0.0/8 (public resolvers, CT logs).
+ */
+export async function onlyScanners(page: Page, titles: string[]): Promise<void> {
+  const picker = page.locator('details.scanner-picker');
+  if ((await picker.getAttribute('open')) === null) await picker.locator('summary').click();
+  for (const option of await picker.locator('label.scanner-option').all()) {
+    const title = (await option.locator('.scanner-title').textContent()) ?? '';
+    const box = option.locator('input[type="checkbox"]');
+    if ((await box.isChecked()) !== titles.includes(title)) await box.click();
+  }
+  await picker.locator('summary').click();
+}

@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DnsServer, startDnsServer, type ZoneInput } from '../../src/lab/dns';
 import { parseTarget } from '../../src/shared/target';
 import { type Browser, launchBrowser, watchPage } from './browser';
-import { clickNode, createCase, graphEdges, graphNodes, readXss, scanText, waitForNode } from './page-helpers';
+import {
+  clickNode,
+  createCase,
+  graphEdges,
+  graphNodes,
+  onlyScanners,
+  readXss,
+  scanText,
+  waitForNode,
+} from './page-helpers';
 import { requireRendererBuild, screenshotPath } from './paths';
 import { startWebShell, type WebShellProcess } from './web-shell';
 
@@ -81,6 +90,10 @@ describe('workbench (real web shell, lab DNS)', () => {
 
   it('creates a case, scans the domain and draws what DNS says', async () => {
     await createCase(page, 'Nova parcels');
+    await page.getByLabel('Target', { exact: true }).fill(DOMAIN);
+    // Only the DNS scanner: the others would ask public resolvers and CT logs, off loopback.
+    await onlyScanners(page, ['DNS records']);
+    expect(await page.getByTestId('scanner-summary').textContent()).toMatch(/^1 of \d+ domain scanners$/);
     await scanText(page, DOMAIN);
     await waitForNode(page, 'ip', IP);
     await waitForNode(page, 'ip', '2a0b:4140:1::47');
