@@ -18,8 +18,16 @@ function escapeBytes(bytes: Uint8Array): string {
  */
 export function presentName(name: string): string {
   if (name === '' || name === '.') return '.';
+  const bare = name.endsWith('.') ? name.slice(0, -1) : name;
+  // Nearly every name is plain printable ASCII: check that first, without building a copy.
+  let plain = true;
+  for (let i = 0; i < bare.length && plain; i++) {
+    const code = bare.charCodeAt(i);
+    plain = code > 0x20 && code < 0x7f && code !== 0x5c;
+  }
+  if (plain) return bare;
   let out = '';
-  for (const ch of name.replace(/\.$/, '')) {
+  for (const ch of bare) {
     const code = ch.codePointAt(0) ?? 0;
     if (ch === '\\') out += '\\\\';
     else if (code > 0x20 && code < 0x7f) out += ch;
@@ -144,18 +152,33 @@ export function presentData(type: string, data: unknown): string {
   }
 }
 
-function presentOpt(record: packet.OptAnswer): string {
+/** The EDNS fields of an OPT pseudo-record, as dns-packet decodes them. */
+export interface OptFields {
+  udpPayloadSize?: unknown;
+  ednsVersion?: unknown;
+  flag_do?: unknown;
+  options?: unknown;
+}
+
+/** An OPT pseudo-record in presentation form (dig's OPT pseudo-section line). */
+export function presentOpt(name: string, record: OptFields): DnsAnswerRecord {
   const options = Array.isArray(record.options) ? record.options.length : 0;
-  return `version: ${num(record.ednsVersion)}, flags:${record.flag_do ? ' do' : ''}; udp: ${num(record.udpPayloadSize)}${
+  const data = `version: ${num(record.ednsVersion)}, flags:${record.flag_do ? ' do' : ''}; udp: ${num(record.udpPayloadSize)}${
     options > 0 ? `; options: ${options}` : ''
   }`;
+  return { name: presentName(name), type: 'OPT', ttl: 0, data };
+}
+
+/** A record given by its decoded parts, in presentation form. Never throws. */
+export function presentParts(name: string, type: string, ttl: unknown, data: unknown): DnsAnswerRecord {
+  return { name: presentName(name), type, ttl: num(ttl), data: presentData(type, data) };
 }
 
 /** One decoded record in presentation form. Never throws. */
 export function presentRecord(record: packet.Answer): DnsAnswerRecord {
   const type = typeof record.type === 'string' ? record.type : 'UNKNOWN';
-  const name = presentName(typeof record.name === 'string' ? record.name : '');
-  if (type === 'OPT') return { name, type, ttl: 0, data: presentOpt(record as packet.OptAnswer) };
+  const name = typeof record.name === 'string' ? record.name : '';
+  if (type === 'OPT') return presentOpt(name, record as packet.OptAnswer);
   const withData = record as { ttl?: unknown; data?: unknown };
-  return { name, type, ttl: num(withData.ttl), data: presentData(type, withData.data) };
+  return presentParts(name, type, withData.ttl, withData.data);
 }

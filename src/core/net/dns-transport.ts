@@ -1,53 +1,7 @@
-// Sending one DNS query over UDP, or over a TCP connection (direct or through the proxy), and
-// waiting for the packet that really answers it.
-import { createSocket } from 'node:dgram';
-import { isIP } from 'node:net';
+// Sending one DNS query over a TCP connection (direct or through the proxy) and reading the
+// message that answers it. UDP, with its shared sockets, is in dns-udp.ts.
 import type { Connection, DnsResponse } from '../../shared/scanner';
-import { formatHostPort, type HostPort } from './address';
-import { abortable, describeSocketError, TimeoutError } from './deadline';
 import { type BuiltQuery, checkResponse } from './dns-wire';
-
-/**
- * One UDP exchange. Packets that do not answer the query (another id, another question, garbage)
- * are ignored, as a spoofed packet would be, and the wait goes on until the deadline.
- */
-export function udpExchange(
-  server: HostPort,
-  query: BuiltQuery,
-  signal: AbortSignal,
-  /** How the server is named in answers and errors (the lab's routed address keeps its scenario name). */
-  name = formatHostPort(server),
-): Promise<DnsResponse> {
-  let ignored: string | undefined;
-  return abortable<DnsResponse>(signal, (resolve, reject) => {
-    const socket = createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
-    socket.on('error', (error) => {
-      // A connected UDP socket reports the ICMP port unreachable as ECONNREFUSED.
-      reject(new Error(`${name} ${describeSocketError(error)}`));
-    });
-    socket.on('message', (message) => {
-      const check = checkResponse(message, query, name);
-      if (check.ok) resolve(check.response);
-      else ignored = check.reason;
-    });
-    socket.connect(server.port, server.host, () => {
-      socket.send(query.bytes, (error) => {
-        if (error) reject(new Error(`${name} ${describeSocketError(error)}`));
-      });
-    });
-    return () => {
-      try {
-        socket.close();
-      } catch {
-        // already closed
-      }
-    };
-  }).catch((error: unknown) => {
-    // Say why the wait ran out when something did arrive: "timed out" alone would mislead.
-    if (ignored && error instanceof TimeoutError) throw new TimeoutError(`${error.message} (ignored ${ignored})`);
-    throw error;
-  });
-}
 
 /** The DNS-over-TCP exchange on an open connection: two-byte length prefix each way (RFC 1035 4.2.2). */
 export async function tcpExchange(

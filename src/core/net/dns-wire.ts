@@ -1,10 +1,10 @@
 // DNS messages on the wire: building a query, and checking and decoding what comes back.
 // Every response is treated as hostile input: it may be garbage, spoofed, or for another query.
-import { randomInt } from 'node:crypto';
-import * as packet from 'dns-packet';
-import type { DnsAnswerRecord, DnsRecordType, DnsResponse } from '../../shared/scanner';
+import { randomFillSync } from 'node:crypto';
+import type { DnsRecordType, DnsResponse } from '../../shared/scanner';
 import { errorMessage } from './deadline';
-import { presentName, presentRecord } from './dns-present';
+import { type DecodedMessage, decodeMessage } from './dns-decode';
+import { presentName } from './dns-present';
 
 export const DNS_RECORD_TYPES: readonly DnsRecordType[] = [
   'A',
@@ -22,11 +22,15 @@ export const DNS_RECORD_TYPES: readonly DnsRecordType[] = [
 /** The payload size we advertise (the DNS flag day 2020 value: no IP fragmentation). */
 export const EDNS_UDP_SIZE = 1232;
 
+const PLAIN_NAME = /^(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}$/;
+
 /**
  * Validates a query name and returns it without the trailing dot, lowercased. Throws with a
  * readable message: an over-long label would otherwise corrupt the encoded packet.
  */
 export function normaliseQueryName(name: string): string {
+  // The usual name needs none of the checks below to be known good.
+  if (name.length <= 253 && PLAIN_NAME.test(name)) return name;
   const trimmed = name.trim();
   if (trimmed === '.' || trimmed === '') return '';
   const bare = trimmed.replace(/\.$/, '').toLowerCase();
@@ -49,26 +53,67 @@ export interface BuiltQuery {
   bytes: Buffer;
 }
 
-export function buildQuery(name: string, type: DnsRecordType): BuiltQuery {
-  const id = randomInt(0, 65536);
-  const bytes = packet.encode({
-    type: 'query',
-    id,
-    flags: packet.RECURSION_DESIRED,
-    questions: [{ type, name: name === '' ? '.' : name, class: 'IN' }],
-    additionals: [
-      {
-        type: 'OPT',
-        name: '.',
-        udpPayloadSize: EDNS_UDP_SIZE,
-        extendedRcode: 0,
-        ednsVersion: 0,
-        flags: 0,
-        flag_do: false,
-        options: [],
-      },
-    ],
-  });
+const TYPE_CODES: Record<DnsRecordType, number> = {
+  A: 1,
+  NS: 2,
+  CNAME: 5,
+  SOA: 6,
+  PTR: 12,
+  MX: 15,
+  TXT: 16,
+  AAAA: 28,
+  SRV: 33,
+  CAA: 257,
+};
+
+// Query ids come from the CSPRNG (they are half of the defence against spoofed answers), drawn
+// from a refilled batch: one randomInt call per id cost more than encoding the query.
+const idBatch = new Uint16Array(1024);
+let idsLeft = 0;
+
+/** A uniformly random 16-bit query id from the CSPRNG. */
+export function randomQueryId(): number {
+  if (idsLeft === 0) {
+    randomFillSync(idBatch);
+    idsLeft = idBatch.length;
+  }
+  idsLeft -= 1;
+  return idBatch[idsLeft] ?? 0;
+}
+
+/**
+ * The query packet: RD set, one question, an EDNS0 OPT record. Written by hand (the same bytes
+ * dns-packet would write) since it is built for every query.
+ */
+export function buildQuery(name: string, type: DnsRecordType, id = randomQueryId()): BuiltQuery {
+  const bare = name === '.' ? '' : name.endsWith('.') ? name.slice(0, -1) : name;
+  const textLength = Buffer.byteLength(bare);
+  const nameLength = textLength === 0 ? 1 : textLength + 2;
+  const bytes = Buffer.allocUnsafe(12 + nameLength + 4 + 11).fill(0);
+  bytes.writeUInt16BE(id, 0);
+  bytes[2] = 0x01; // RD
+  bytes[5] = 1; // QDCOUNT
+  bytes[11] = 1; // ARCOUNT: the OPT record
+  if (textLength > 0) {
+    // The text goes in one write after the first length byte; each dot then becomes the length
+    // of the label it ends (a dot is never part of a multi-byte UTF-8 character).
+    bytes.write(bare, 13);
+    let lengthAt = 12;
+    for (let i = 13; i <= 13 + textLength; i++) {
+      if (i < 13 + textLength && bytes[i] !== 0x2e) continue;
+      const length = i - lengthAt - 1;
+      if (length > 63) throw new Error(`"${name}" is not a DNS name: a label is longer than 63 bytes`);
+      bytes[lengthAt] = length;
+      lengthAt = i;
+    }
+  }
+  let offset = 12 + nameLength;
+  bytes.writeUInt16BE(TYPE_CODES[type], offset);
+  bytes.writeUInt16BE(1, offset + 2); // class IN
+  offset += 4;
+  // OPT: root owner, type 41, class = our payload size, TTL 0 (version 0, no DO), no options.
+  bytes.writeUInt16BE(41, offset + 1);
+  bytes.writeUInt16BE(EDNS_UDP_SIZE, offset + 3);
   return { id, name, type, bytes };
 }
 
@@ -78,38 +123,32 @@ export type ResponseCheck =
   /** Not an answer to this query (wrong id or question, not a response, undecodable): keep waiting. */
   | { ok: false; reason: string };
 
-function namesEqual(a: string, b: string): boolean {
-  const strip = (n: string): string => n.replace(/\.$/, '').toLowerCase();
-  return strip(a) === strip(b);
+function stripName(name: string): string {
+  return (name.endsWith('.') ? name.slice(0, -1) : name).toLowerCase();
 }
 
-/** Maps a record list to presentation form, skipping entries dns-packet left undefined. */
-function present(records: packet.Answer[] | undefined): DnsAnswerRecord[] {
-  const out: DnsAnswerRecord[] = [];
-  for (const record of records ?? []) if (record) out.push(presentRecord(record));
-  return out;
+function namesEqual(a: string, b: string): boolean {
+  return a === b || stripName(a) === stripName(b);
 }
 
 /**
  * Checks a packet against the query it should answer and decodes it. Never throws: whatever the
- * bytes, the result says either "this is the answer" or why it is not.
+ * bytes, the result says either "this is the answer" or why it is not. `owned`: the caller hands
+ * the bytes over (a datagram just received), so `raw` may share their memory instead of a copy.
  */
-export function checkResponse(bytes: Uint8Array, query: BuiltQuery, server: string): ResponseCheck {
+export function checkResponse(bytes: Uint8Array, query: BuiltQuery, server: string, owned = false): ResponseCheck {
   if (bytes.length < 12) return { ok: false, reason: `a ${bytes.length}-byte packet (too short)` };
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const id = buf.readUInt16BE(0);
   if (id !== query.id) return { ok: false, reason: 'a response with another query id' };
   if ((buf[2] ?? 0) < 0x80) return { ok: false, reason: 'a query, not a response' };
-  let decoded: packet.DecodedPacket;
+  let decoded: DecodedMessage;
   try {
-    decoded = packet.decode(buf);
+    decoded = decodeMessage(buf);
   } catch (error) {
     return { ok: false, reason: `a malformed response (${errorMessage(error)})` };
   }
-  // dns-packet's decoder sets rcode (as text) but its type definitions leave it out.
-  const rawRcode = (decoded as unknown as { rcode?: unknown }).rcode;
-  const rcode = typeof rawRcode === 'string' ? rawRcode : 'UNKNOWN';
-  const questions = (decoded.questions ?? []).filter((q) => q !== undefined);
+  const { questions, rcode } = decoded;
   if (questions.length === 0) {
     // Servers may drop the question on errors (FORMERR, NOTIMP); a NOERROR without one proves nothing.
     if (rcode === 'NOERROR') return { ok: false, reason: 'a response without a question' };
@@ -124,19 +163,18 @@ export function checkResponse(bytes: Uint8Array, query: BuiltQuery, server: stri
       return { ok: false, reason: 'a response to another question' };
     }
   }
-  const additionals = present(decoded.additionals);
   return {
     ok: true,
     response: {
       question: { name: presentName(query.name), type: query.type },
       server,
       rcode,
-      authoritative: decoded.flag_aa === true,
-      truncated: decoded.flag_tc === true,
-      answers: present(decoded.answers),
-      authorities: present(decoded.authorities),
-      additionals,
-      raw: new Uint8Array(bytes),
+      authoritative: decoded.authoritative,
+      truncated: decoded.truncated,
+      answers: decoded.answers,
+      authorities: decoded.authorities,
+      additionals: decoded.additionals,
+      raw: owned ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes),
     },
   };
 }

@@ -1,10 +1,12 @@
-// The stub resolver behind ctx.net.resolver: UDP with TCP fallback on truncation, retries that
-// move to the next server, and TCP through the SOCKS5 proxy when one is set (no DNS leaks).
+// The stub resolver behind ctx.net.resolver: UDP (shared sockets, see dns-udp.ts) with TCP
+// fallback on truncation, retries that move to the next server, and TCP through the SOCKS5 proxy
+// when one is set (no DNS leaks).
 import type { DnsRecordType, DnsResponse, Resolver } from '../../shared/scanner';
 import { formatHostPort, type HostPort, type ProxyConfig, parseServer } from './address';
 import { SocketConnection } from './connection';
 import { Deadline, errorMessage } from './deadline';
-import { tcpExchange, udpExchange } from './dns-transport';
+import { tcpExchange } from './dns-transport';
+import { UdpPool, type UdpPoolOptions } from './dns-udp';
 import { type BuiltQuery, buildQuery, DNS_RECORD_TYPES, normaliseQueryName } from './dns-wire';
 import { type RouteFn, routed } from './lab-route';
 import { connectSocks } from './socks';
@@ -16,10 +18,28 @@ export interface ResolverSettings {
   timeoutMs: number;
   retries: number;
   route?: RouteFn;
+  /** Socket reuse tuning (tests shorten the idle time); defaults in dns-udp.ts. */
+  udp?: Omit<UdpPoolOptions, 'timeoutMs'>;
 }
 
 export class DnsResolver implements Resolver {
-  constructor(private readonly settings: ResolverSettings) {}
+  private readonly udp: UdpPool;
+  /** "host:port" of each configured server, worked out once rather than per query. */
+  private readonly names = new WeakMap<HostPort, string>();
+
+  constructor(private readonly settings: ResolverSettings) {
+    this.udp = new UdpPool({ ...settings.udp, timeoutMs: settings.timeoutMs });
+  }
+
+  /** UDP sockets open now (they close on their own when idle; this is for tests and diagnostics). */
+  get openUdpSockets(): number {
+    return this.udp.openSockets;
+  }
+
+  /** Closes the UDP sockets now instead of when idle; queries in flight on them fail. */
+  close(): void {
+    this.udp.close();
+  }
 
   async query(name: string, type: DnsRecordType, signal?: AbortSignal, server?: string): Promise<DnsResponse> {
     if (!DNS_RECORD_TYPES.includes(type)) throw new Error(`unsupported DNS record type "${String(type)}"`);
@@ -32,7 +52,7 @@ export class DnsResolver implements Resolver {
       signal?.throwIfAborted();
       const server = servers[attempt % servers.length] as HostPort;
       try {
-        return await this.attempt(server, buildQuery(qname, type), signal);
+        return await this.attempt(server, qname, type, signal);
       } catch (error) {
         if (signal?.aborted) throw error;
         failures.push(errorMessage(error));
@@ -41,20 +61,41 @@ export class DnsResolver implements Resolver {
     throw new Error(`DNS query ${qname || '.'} ${type} failed: ${summarise(failures)}`);
   }
 
-  private async attempt(server: HostPort, query: BuiltQuery, signal?: AbortSignal): Promise<DnsResponse> {
-    const name = formatHostPort(server);
-    if (this.settings.proxy) return this.overTcp(server, query, signal, `${name} via SOCKS5 proxy`);
-    const deadline = new Deadline(this.settings.timeoutMs, signal, name);
-    let response: DnsResponse;
-    try {
-      const target = await routed(this.settings.route, server, 'udp', deadline.signal);
-      response = await udpExchange(target, query, deadline.signal, name);
-    } finally {
-      deadline.dispose();
+  private nameOf(server: HostPort): string {
+    let name = this.names.get(server);
+    if (name === undefined) {
+      name = formatHostPort(server);
+      this.names.set(server, name);
     }
+    return name;
+  }
+
+  private async attempt(
+    server: HostPort,
+    qname: string,
+    type: DnsRecordType,
+    signal: AbortSignal | undefined,
+  ): Promise<DnsResponse> {
+    const name = this.nameOf(server);
+    if (this.settings.proxy) return this.overTcp(server, buildQuery(qname, type), signal, `${name} via SOCKS5 proxy`);
+    // The route is asked on every attempt: the lab may rewire between queries.
+    const decision = this.settings.route?.(server, 'udp') ?? server;
+    let target: HostPort;
+    if (typeof decision === 'object') {
+      target = decision;
+    } else {
+      // Refused or dropped: fail or stay silent under a deadline, as a connection would.
+      const deadline = new Deadline(this.settings.timeoutMs, signal, name);
+      try {
+        target = await routed(() => decision, server, 'udp', deadline.signal);
+      } finally {
+        deadline.dispose();
+      }
+    }
+    const response = await this.udp.exchange(target, qname, type, name, signal);
     if (!response.truncated) return response;
     try {
-      return await this.overTcp(server, query, signal, `${name} over TCP`);
+      return await this.overTcp(server, buildQuery(qname, type), signal, `${name} over TCP`);
     } catch (error) {
       if (signal?.aborted) throw error;
       // The truncated answer is still an answer (and says so); better than none.
@@ -68,7 +109,7 @@ export class DnsResolver implements Resolver {
     signal: AbortSignal | undefined,
     what: string,
   ): Promise<DnsResponse> {
-    const name = formatHostPort(server);
+    const name = this.nameOf(server);
     const deadline = new Deadline(this.settings.timeoutMs, signal, what);
     const proxy = this.settings.proxy;
     let connection: SocketConnection | undefined;

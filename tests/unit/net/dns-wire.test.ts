@@ -36,9 +36,55 @@ describe('buildQuery', () => {
     const ids = new Set(Array.from({ length: 50 }, () => buildQuery('a.test', 'A').id));
     expect(ids.size).toBeGreaterThan(40);
   });
+
+  it('writes the bytes dns-packet would write', () => {
+    const anyName = fc.oneof(
+      hostname,
+      fc.string({ maxLength: 60 }).filter((n) => !n.includes('..')),
+    );
+    fc.assert(
+      fc.property(anyName, fc.constantFrom(...DNS_RECORD_TYPES), fc.nat(65535), (text, type, id) => {
+        let name: string;
+        try {
+          name = normaliseQueryName(text);
+        } catch {
+          return;
+        }
+        const expected = packet.encode({
+          type: 'query',
+          id,
+          flags: packet.RECURSION_DESIRED,
+          questions: [{ type, name: name === '' ? '.' : name, class: 'IN' }],
+          additionals: [
+            {
+              type: 'OPT',
+              name: '.',
+              udpPayloadSize: 1232,
+              extendedRcode: 0,
+              ednsVersion: 0,
+              flags: 0,
+              flag_do: false,
+              options: [],
+            },
+          ],
+        });
+        expect(buildQuery(name, type, id).bytes.equals(expected)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
 
 describe('normaliseQueryName', () => {
+  it('returns ordinary names as they are, and the same name for any case or a trailing dot', () => {
+    fc.assert(
+      fc.property(hostname, (name) => {
+        expect(normaliseQueryName(name)).toBe(name);
+        expect(normaliseQueryName(` ${name.toUpperCase()}. `)).toBe(name);
+      }),
+    );
+  });
+
   it('returns an encodable name or throws an Error, for any input', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (input) => {
