@@ -144,7 +144,7 @@ class Walker {
   }
 
   /** The SPF record of a domain, from its TXT answer. */
-  async fetch(domain: string): Promise<Fetched> {
+  async spfRecordOf(domain: string): Promise<Fetched> {
     const asked = await this.session.query(domain, 'TXT', this.budget);
     if (asked.kind === 'skipped') return { kind: 'skipped' };
     const refs = this.cite(asked);
@@ -220,7 +220,7 @@ class Walker {
       return undefined;
     }
     this.visits++;
-    const fetched = await this.fetch(domain);
+    const fetched = await this.spfRecordOf(domain);
     switch (fetched.kind) {
       case 'skipped':
         this.complete = false;
@@ -311,7 +311,7 @@ class Walker {
 /** Walks the SPF tree of `domain`; its TXT answer is fetched through the session (usually cached). */
 export async function analyseSpf(domain: string, session: DnsSession, budget: Budget): Promise<SpfAnalysis> {
   const walker = new Walker(session, budget);
-  const root = await walker.fetch(domain);
+  const root = await walker.spfRecordOf(domain);
   const base = {
     lookups: 0,
     voidLookups: 0,
