@@ -50,6 +50,18 @@ export function installMenu(service: CoreService, window: () => BrowserWindow | 
             if (!canceled && path) await service.call('case.open', { path });
           }),
         },
+        {
+          label: 'Save Case As…',
+          accelerator: 'CmdOrCtrl+Shift+S',
+          click: withWindow(async (w) => {
+            const { canceled, filePath } = await dialog.showSaveDialog(w, {
+              title: 'Save a copy of the case',
+              filters,
+            });
+            if (canceled || !filePath) return;
+            await service.call('case.saveAs', { path: filePath.endsWith('.sqlite') ? filePath : `${filePath}.sqlite` });
+          }),
+        },
         { label: 'Close Case', click: withWindow(() => service.call('case.close', {})) },
         { type: 'separator' },
         { role: 'quit' },

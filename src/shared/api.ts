@@ -35,6 +35,8 @@ export const methods = {
   'case.current': { params: Empty, result: CaseInfo.nullable() },
   'case.listRecent': { params: Empty, result: z.array(RecentCase) },
   'case.close': { params: Empty, result: z.null() },
+  /** Saves a consistent copy of the open case (SQLite backup) and carries on in the copy. */
+  'case.saveAs': { params: z.object({ path: Path }).strict(), result: CaseInfo },
   'case.updateSettings': { params: CaseSettings.partial().strict(), result: CaseInfo },
   'graph.get': { params: Empty, result: Graph },
   'scanners.list': { params: Empty, result: z.array(ScannerManifest) },

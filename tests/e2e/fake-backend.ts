@@ -222,6 +222,9 @@ export async function startFakeBackend(rendererDir: string, answers: FakeAnswers
       return c.info;
     },
     'app.info': () => ({ version: 'fake', lab: null }),
+    'case.saveAs': () => {
+      throw new ApiError('case_io', 'the stand-in backend keeps cases in memory only');
+    },
     'case.current': () => current?.info ?? null,
     'case.listRecent': () =>
       [...cases.values()].map((c) => ({ path: c.info.path, name: c.info.name, openedAt: now() })),

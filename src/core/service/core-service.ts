@@ -73,6 +73,16 @@ export class CoreService {
         await this.closeCase();
         return null;
       },
+      'case.saveAs': async (p) => {
+        const open = this.requireCase();
+        if (resolve(p.path) === resolve(open.info.path)) {
+          throw new ApiError('invalid_request', 'choose another file than the open case', 'params.path');
+        }
+        // Scans still running write into the original; the copy is taken once they are done.
+        await open.orchestrator.idle();
+        await open.store.backupTo(p.path);
+        return this.openCase(p.path);
+      },
       'case.updateSettings': async (p) => {
         const open = this.requireCase();
         open.info = await open.store.updateSettings(p);

@@ -167,6 +167,21 @@ describe('CoreService', () => {
     expect(ended?.error).toMatch(/127\.0\.0\.1:9/);
   });
 
+  it('saves a consistent copy of the open case and carries on in the copy', async () => {
+    const service = core();
+    const path = join(dir, 'original.sqlite');
+    const copy = join(dir, 'copy.sqlite');
+    await service.call('case.create', { name: 'Original', path });
+    await finished(service, await service.call('scan.start', { scannerId: 'dns', target: { text: 'pivot.test' } }));
+    const graph = await service.call('graph.get', {});
+    await expect(service.call('case.saveAs', { path })).rejects.toMatchObject({ code: 'invalid_request' });
+    const info = await service.call('case.saveAs', { path: copy });
+    expect(info.path).toBe(copy);
+    expect(await service.call('graph.get', {})).toEqual(graph);
+    await expect(service.call('case.saveAs', { path: copy })).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(service.call('case.saveAs', { path })).rejects.toMatchObject({ code: 'case_io' });
+  });
+
   it('gives a clear error for a file that is not a case', async () => {
     const path = join(dir, 'notes.sqlite');
     writeFileSync(path, 'just some text, not SQLite');
