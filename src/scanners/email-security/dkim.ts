@@ -1,6 +1,7 @@
 // DKIM key records (RFC 6376 §3.6.1) and the size of the key they publish. The key is read from
 // p= itself: an RSA key's modulus from its DER SubjectPublicKeyInfo (or a bare RSAPublicKey, which
 // some publishers use), an Ed25519 key's raw 32 bytes (RFC 8463). Nothing here throws.
+import { errorSink, parseTagList } from './tag-list';
 
 export interface DkimRecord {
   /** k=, lowercase; "rsa" when absent (the default). */
@@ -24,9 +25,6 @@ export interface DkimKey {
   error?: string;
 }
 
-const MAX_TAGS = 50;
-const MAX_ERRORS = 20;
-
 /** A TXT record at a selector is a DKIM key record when it starts with v=DKIM1 or carries a p= tag. */
 export function isDkimRecord(text: string): boolean {
   return /^[ \t]*v[ \t]*=[ \t]*DKIM1[ \t]*(?:;|$)/.test(text) || /(?:^|;)[ \t\r\n]*p[ \t\r\n]*=/.test(text);
@@ -38,22 +36,13 @@ const fws = (text: string): string => text.replace(/[ \t\r\n]+/g, '');
 export function parseDkim(text: string): DkimRecord | undefined {
   if (!isDkimRecord(text)) return undefined;
   const record: DkimRecord = { k: 'rsa', p: '', t: [], errors: [] };
-  const error = (message: string): void => {
-    if (record.errors.length < MAX_ERRORS) record.errors.push(message);
-  };
+  const error = errorSink(record.errors);
   const seen = new Set<string>();
-  const parts = text.split(';');
-  if (parts.length - 1 > MAX_TAGS) error(`the record has ${parts.length} tags; only the first ${MAX_TAGS} were read`);
-  for (const [index, raw] of parts.slice(0, MAX_TAGS + 1).entries()) {
-    const part = raw.trim();
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const name = (eq < 0 ? part : part.slice(0, eq)).trim();
-    const value = eq < 0 ? '' : part.slice(eq + 1).trim();
-    if (eq < 0 || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
-      error(`"${part.slice(0, 60)}" is not a tag=value pair`);
-      continue;
-    }
+  for (const { index, name, value } of parseTagList(text, {
+    namePattern: /^[A-Za-z][A-Za-z0-9_]*$/,
+    lowercase: false,
+    error,
+  })) {
     if (seen.has(name)) {
       // RFC 6376 §3.2: a duplicate tag makes the whole tag list invalid.
       error(`the ${name}= tag appears more than once`);

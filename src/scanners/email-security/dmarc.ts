@@ -1,5 +1,6 @@
 // DMARC records (RFC 7489 §6.3) read into a policy. Hostile text in, bounded values out: the
 // parser never throws, records what is wrong, and keeps report URIs only as text.
+import { errorSink, MAX_ERRORS, parseTagList } from './tag-list';
 
 export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
 export type Alignment = 'r' | 's';
@@ -22,9 +23,7 @@ export interface DmarcRecord {
   unknown: string[];
 }
 
-const MAX_TAGS = 50;
 const MAX_URIS = 10;
-const MAX_ERRORS = 20;
 const MAX_TEXT = 300;
 
 /**
@@ -73,23 +72,14 @@ export function reportDomain(uri: string): string | undefined {
 export function parseDmarc(text: string): DmarcRecord | undefined {
   if (!isDmarcRecord(text)) return undefined;
   const record: DmarcRecord = { rua: [], ruf: [], errors: [], unknown: [] };
-  const error = (message: string): void => {
-    if (record.errors.length < MAX_ERRORS) record.errors.push(message);
-  };
+  const error = errorSink(record.errors);
   const seen = new Set<string>();
-  const parts = text.split(';');
-  if (parts.length - 1 > MAX_TAGS) error(`the record has ${parts.length} tags; only the first ${MAX_TAGS} were read`);
-  for (const [index, raw] of parts.slice(0, MAX_TAGS + 1).entries()) {
-    const part = raw.trim();
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const name = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
-    const value = eq < 0 ? '' : part.slice(eq + 1).trim();
+  for (const { index, name, value, part } of parseTagList(text, {
+    namePattern: /^[a-z][a-z0-9]*$/,
+    lowercase: true,
+    error,
+  })) {
     const shown = value.slice(0, MAX_TEXT);
-    if (eq < 0 || !/^[a-z][a-z0-9]*$/.test(name)) {
-      error(`"${part.slice(0, 60)}" is not a tag=value pair`);
-      continue;
-    }
     if (index === 0) {
       if (value !== 'DMARC1') error(`the record must start "v=DMARC1;", not "${part.slice(0, 40)}"`);
       continue;
