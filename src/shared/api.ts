@@ -1,6 +1,7 @@
 // The API between a UI (or CLI) and the core service: requests with their params and results,
 // and the events the core pushes. Defined once; every transport validates against it.
 import * as z from 'zod';
+import { Assessment } from './assessment';
 import {
   CaseInfo,
   CaseSettings,
@@ -25,6 +26,36 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/** Raw text typed by the user, or an existing entity. */
+const ScanTarget = z.union([
+  z.object({ text: z.string().max(4096) }).strict(),
+  z.object({ entityId: z.number().int().positive() }).strict(),
+  EntityKey.strict(),
+]);
+
+export const SkippedModule = z.object({ scannerId: z.string(), reason: z.string() });
+export type SkippedModule = z.infer<typeof SkippedModule>;
+
+export const FullScanStarted = z.object({
+  targetEntityId: z.number().int(),
+  /** Phase 1 runs, queued. */
+  runs: z.array(Run),
+  /** Modules that wait for phase 1. */
+  phase2: z.array(z.string()),
+  /** Modules that accept the target but do not run, with why (out of scope, passive-only lock). */
+  skipped: z.array(SkippedModule),
+});
+export type FullScanStarted = z.infer<typeof FullScanStarted>;
+
+export const ScopeStatus = z.object({
+  /** Hops from the nearest seed; null when farther than the scope searches. */
+  distance: z.number().int().nullable(),
+  activeAllowed: z.boolean(),
+  /** Why active modules may not run, when they may not. */
+  reason: z.string().nullable(),
+});
+export type ScopeStatus = z.infer<typeof ScopeStatus>;
+
 export const methods = {
   'app.info': { params: Empty, result: AppInfo },
   'case.create': {
@@ -44,17 +75,22 @@ export const methods = {
     params: z
       .object({
         scannerId: z.string().min(1).max(100),
-        /** Raw text typed by the user, or an existing entity. */
-        target: z.union([
-          z.object({ text: z.string().max(4096) }).strict(),
-          z.object({ entityId: z.number().int().positive() }).strict(),
-          EntityKey.strict(),
-        ]),
+        target: ScanTarget,
         options: z.record(z.string(), z.unknown()).optional(),
       })
       .strict(),
     result: z.array(Run),
   },
+  /**
+   * Every module that accepts the target, in two phases (see ScannerManifest.fullScan); active
+   * modules only where the case's scope allows. Resolves once phase 1 is queued.
+   */
+  'scan.full': { params: z.object({ target: ScanTarget }).strict(), result: FullScanStarted },
+  /** Makes an entity a seed of the case: in scope for active modules. */
+  'scope.add': { params: z.object({ entityId: z.number().int().positive() }).strict(), result: Entity },
+  /** How many hops the entity is from the case's seeds, and whether active modules may run on it. */
+  'scope.check': { params: z.object({ entityId: z.number().int().positive() }).strict(), result: ScopeStatus },
+  'assessment.get': { params: z.object({ entityId: z.number().int().positive() }).strict(), result: Assessment },
   'scan.cancel': { params: z.object({ runId: z.number().int().positive() }).strict(), result: z.null() },
   'runs.list': { params: Empty, result: z.array(Run) },
   'findings.list': { params: Empty, result: z.array(Finding) },
@@ -75,6 +111,8 @@ export const events = {
   'run.failed': Run,
   'graph.added': z.object({ entities: z.array(Entity), relations: z.array(Relation) }),
   'case.changed': CaseInfo.nullable(),
+  /** Every run of a Full Scan has ended; its assessment can be read. */
+  'fullScan.finished': z.object({ targetEntityId: z.number().int(), runIds: z.array(z.number().int()) }),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

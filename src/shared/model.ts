@@ -149,6 +149,13 @@ export type Run = z.infer<typeof Run>;
 
 export const CaseSettings = z.object({
   allowPrivateTargets: z.boolean(),
+  /** The lock: no active module runs in this case, whatever the scope. */
+  passiveOnly: z.boolean(),
+  /**
+   * Active modules run on an entity only when it is at most this many relation hops from one of
+   * the case's seeds (the targets the analyst typed or added to the scope).
+   */
+  scopeDistance: z.number().int().min(0).max(5),
 });
 export type CaseSettings = z.infer<typeof CaseSettings>;
 

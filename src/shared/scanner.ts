@@ -23,6 +23,15 @@ export const ScannerManifest = z.object({
   timeoutMs: z.number().int().positive(),
   rateLimitPerSecond: z.number().positive().nullable(),
   options: z.array(ScannerOption),
+  /**
+   * Where a Full Scan runs the module. Absent: in phase 1, on the target. Phase 2 starts when
+   * phase 1 has ended, for modules that read what it found; `fanOut` runs the module also on the
+   * entities phase 1 linked to the target by these relation kinds (takeover on its subdomains).
+   */
+  fullScan: z
+    .object({ phase: z.literal(2), fanOut: z.array(RelationKind).max(5).optional() })
+    .strict()
+    .optional(),
 });
 export type ScannerManifest = z.infer<typeof ScannerManifest>;
 
@@ -110,7 +119,30 @@ export const NetConfig = z.object({
 });
 export type NetConfig = z.infer<typeof NetConfig>;
 
-export type DnsRecordType = 'A' | 'AAAA' | 'MX' | 'NS' | 'TXT' | 'CNAME' | 'SOA' | 'PTR' | 'CAA' | 'SRV';
+export type DnsRecordType =
+  | 'A'
+  | 'AAAA'
+  | 'MX'
+  | 'NS'
+  | 'TXT'
+  | 'CNAME'
+  | 'SOA'
+  | 'PTR'
+  | 'CAA'
+  | 'SRV'
+  | 'DNSKEY'
+  | 'DS'
+  | 'RRSIG'
+  | 'NSEC'
+  | 'NSEC3';
+
+export interface DnsQueryOptions {
+  /**
+   * Ask for DNSSEC records: sets EDNS's DO bit (RRSIGs and NSEC/NSEC3 proofs come back) and CD
+   * (a validating resolver hands over data that fails validation, so the caller can say why).
+   */
+  dnssec?: boolean;
+}
 
 export interface DnsAnswerRecord {
   name: string;
@@ -136,7 +168,13 @@ export interface DnsResponse {
 
 export interface Resolver {
   /** Asks the configured resolvers, or only `server` ("host" or "host:port") when given. */
-  query(name: string, type: DnsRecordType, signal?: AbortSignal, server?: string): Promise<DnsResponse>;
+  query(
+    name: string,
+    type: DnsRecordType,
+    signal?: AbortSignal,
+    server?: string,
+    options?: DnsQueryOptions,
+  ): Promise<DnsResponse>;
 }
 
 export interface DialOptions {

@@ -3,6 +3,7 @@
 // The common message (printable ASCII names, known types) is read here directly; anything else
 // goes to dns-packet. Both give the same result: the fast path gives up wherever it could differ.
 import * as packet from 'dns-packet';
+import { DNS_TYPE_CODES } from '../../shared/dns/types';
 import type { DnsAnswerRecord } from '../../shared/scanner';
 import { presentOpt, presentParts, presentRecord } from './dns-present';
 
@@ -24,19 +25,13 @@ interface Codec {
 // data is decoded by the same codec either way, so the two paths cannot disagree about it.
 const codecFor = (packet as unknown as { record(type: string): Codec }).record;
 
-const FAST_TYPES = new Map<number, string>([
-  [1, 'A'],
-  [2, 'NS'],
-  [5, 'CNAME'],
-  [6, 'SOA'],
-  [12, 'PTR'],
-  [15, 'MX'],
-  [16, 'TXT'],
-  [28, 'AAAA'],
-  [33, 'SRV'],
-  [41, 'OPT'],
-  [257, 'CAA'],
-]);
+// The types the fast path reads; the codes come from the shared table.
+const FAST_TYPES = new Map<number, string>(
+  (['A', 'NS', 'CNAME', 'SOA', 'PTR', 'MX', 'TXT', 'AAAA', 'SRV', 'OPT', 'CAA'] as const).map((type) => [
+    DNS_TYPE_CODES[type],
+    type,
+  ]),
+);
 const CODECS = new Map<number, { type: string; codec: Codec }>(
   [...FAST_TYPES].map(([code, type]) => [code, { type, codec: codecFor(type) }]),
 );

@@ -146,10 +146,88 @@ export function presentData(type: string, data: unknown): string {
       const f = fields(data);
       return `${num(f.priority)} ${num(f.weight)} ${num(f.port)} ${presentName(str(f.target))}`;
     }
+    case 'DNSKEY': {
+      const f = fields(data);
+      return `${num(f.flags)} 3 ${num(f.algorithm)} ${base64(f.key)}`;
+    }
+    case 'DS': {
+      const f = fields(data);
+      return `${num(f.keyTag)} ${num(f.algorithm)} ${num(f.digestType)} ${hex(f.digest).toUpperCase()}`;
+    }
+    case 'RRSIG': {
+      const f = fields(data);
+      return [
+        typeMnemonic(f.typeCovered),
+        num(f.algorithm),
+        num(f.labels),
+        num(f.originalTTL),
+        sigTime(f.expiration),
+        sigTime(f.inception),
+        num(f.keyTag),
+        `${presentName(str(f.signersName))}.`,
+        base64(f.signature),
+      ].join(' ');
+    }
+    case 'NSEC': {
+      const f = fields(data);
+      return [`${presentName(str(f.nextDomain))}.`, ...typeList(f.rrtypes)].join(' ');
+    }
+    case 'NSEC3': {
+      const f = fields(data);
+      const salt = hex(f.salt);
+      return [
+        num(f.algorithm),
+        num(f.flags),
+        num(f.iterations),
+        salt === '' ? '-' : salt.toUpperCase(),
+        base32hex(f.nextDomain),
+        ...typeList(f.rrtypes),
+      ].join(' ');
+    }
     default:
       if (data instanceof Uint8Array) return generic(data);
       return reencoded(type, data);
   }
+}
+
+const base64 = (value: unknown): string => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : '');
+const hex = (value: unknown): string => (value instanceof Uint8Array ? Buffer.from(value).toString('hex') : '');
+
+/** A type mnemonic from dns-packet (a name, or UNKNOWN_n for a code it does not know). */
+function typeMnemonic(value: unknown): string {
+  const text = str(value);
+  return /^[A-Z0-9]{1,10}$/.test(text) ? text : /^UNKNOWN_(\d{1,5})$/.test(text) ? `TYPE${text.slice(8)}` : 'TYPE0';
+}
+
+function typeList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(typeMnemonic) : [];
+}
+
+/** RRSIG times as YYYYMMDDHHmmSS (RFC 4034 §3.2). */
+function sigTime(value: unknown): string {
+  return new Date(num(value) * 1000)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, '')
+    .replace(/[-:T]/g, '');
+}
+
+/** Base 32 with the extended hex alphabet, unpadded (RFC 4648 §7), as NSEC3 shows hashed names. */
+function base32hex(value: unknown): string {
+  if (!(value instanceof Uint8Array)) return '';
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUV';
+  let out = '';
+  let bits = 0;
+  let buffer = 0;
+  for (const byte of value) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(buffer >> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(buffer << (5 - bits)) & 31];
+  return out;
 }
 
 /** The EDNS fields of an OPT pseudo-record, as dns-packet decodes them. */

@@ -246,7 +246,7 @@ export class UdpPool {
   /**
    * Asks `qname` (normalised) `type` of `target` under a fresh id and waits for the packet that
    * answers it. Packets that do not (another id, another question, garbage) are ignored and the
-   * wait goes on. `name` names the server in the answer and in errors.
+   * wait goes on. `name` names the server in the answer and in errors; `dnssec` sets DO and CD.
    */
   exchange(
     target: HostPort,
@@ -254,6 +254,7 @@ export class UdpPool {
     type: DnsRecordType,
     name: string,
     signal?: AbortSignal,
+    dnssec = false,
   ): Promise<DnsResponse> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     let channel: Channel;
@@ -262,7 +263,7 @@ export class UdpPool {
     } catch (error) {
       return Promise.reject(new Error(`${name} ${describeSocketError(error)}`));
     }
-    const sent = buildQuery(qname, type, channel.freeId());
+    const sent = buildQuery(qname, type, channel.freeId(), dnssec);
     return new Promise<DnsResponse>((resolve, reject) => {
       const startedAt = performance.now();
       const pending: Pending = {

@@ -1,6 +1,7 @@
 // DNS messages on the wire: building a query, and checking and decoding what comes back.
 // Every response is treated as hostile input: it may be garbage, spoofed, or for another query.
 import { randomFillSync } from 'node:crypto';
+import { DNS_TYPE_CODES } from '../../shared/dns/types';
 import type { DnsRecordType, DnsResponse } from '../../shared/scanner';
 import { errorMessage } from './deadline';
 import { type DecodedMessage, decodeMessage } from './dns-decode';
@@ -17,6 +18,11 @@ export const DNS_RECORD_TYPES: readonly DnsRecordType[] = [
   'PTR',
   'CAA',
   'SRV',
+  'DNSKEY',
+  'DS',
+  'RRSIG',
+  'NSEC',
+  'NSEC3',
 ];
 
 /** The payload size we advertise (the DNS flag day 2020 value: no IP fragmentation). */
@@ -50,21 +56,10 @@ export interface BuiltQuery {
   id: number;
   name: string;
   type: DnsRecordType;
+  /** DO and CD set (see DnsQueryOptions). */
+  dnssec: boolean;
   bytes: Buffer;
 }
-
-const TYPE_CODES: Record<DnsRecordType, number> = {
-  A: 1,
-  NS: 2,
-  CNAME: 5,
-  SOA: 6,
-  PTR: 12,
-  MX: 15,
-  TXT: 16,
-  AAAA: 28,
-  SRV: 33,
-  CAA: 257,
-};
 
 // Query ids come from the CSPRNG (they are half of the defence against spoofed answers), drawn
 // from a refilled batch: one randomInt call per id cost more than encoding the query.
@@ -82,16 +77,18 @@ export function randomQueryId(): number {
 }
 
 /**
- * The query packet: RD set, one question, an EDNS0 OPT record. Written by hand (the same bytes
- * dns-packet would write) since it is built for every query.
+ * The query packet: RD set, one question, an EDNS0 OPT record; with `dnssec`, CD in the header
+ * and DO in the OPT record. Written by hand (the same bytes dns-packet would write) since it is
+ * built for every query.
  */
-export function buildQuery(name: string, type: DnsRecordType, id = randomQueryId()): BuiltQuery {
+export function buildQuery(name: string, type: DnsRecordType, id = randomQueryId(), dnssec = false): BuiltQuery {
   const bare = name === '.' ? '' : name.endsWith('.') ? name.slice(0, -1) : name;
   const textLength = Buffer.byteLength(bare);
   const nameLength = textLength === 0 ? 1 : textLength + 2;
   const bytes = Buffer.allocUnsafe(12 + nameLength + 4 + 11).fill(0);
   bytes.writeUInt16BE(id, 0);
   bytes[2] = 0x01; // RD
+  if (dnssec) bytes[3] = 0x10; // CD
   bytes[5] = 1; // QDCOUNT
   bytes[11] = 1; // ARCOUNT: the OPT record
   if (textLength > 0) {
@@ -108,13 +105,15 @@ export function buildQuery(name: string, type: DnsRecordType, id = randomQueryId
     }
   }
   let offset = 12 + nameLength;
-  bytes.writeUInt16BE(TYPE_CODES[type], offset);
+  bytes.writeUInt16BE(DNS_TYPE_CODES[type], offset);
   bytes.writeUInt16BE(1, offset + 2); // class IN
   offset += 4;
-  // OPT: root owner, type 41, class = our payload size, TTL 0 (version 0, no DO), no options.
+  // OPT: root owner, type 41, class = our payload size, TTL = extended rcode 0, version 0 and
+  // the flags (DO only when asked), no options.
   bytes.writeUInt16BE(41, offset + 1);
   bytes.writeUInt16BE(EDNS_UDP_SIZE, offset + 3);
-  return { id, name, type, bytes };
+  if (dnssec) bytes[offset + 7] = 0x80; // DO
+  return { id, name, type, dnssec, bytes };
 }
 
 export type ResponseCheck =

@@ -65,9 +65,9 @@ export function createNet(config: NetConfig, options: NetOptions = {}): Net {
 
   return {
     resolver: {
-      query: async (name, type, signal, server) => {
+      query: async (name, type, signal, server, options) => {
         check();
-        return resolver.query(name, type, signal, server);
+        return resolver.query(name, type, signal, server, options);
       },
     },
     async dial(dial: DialOptions): Promise<Connection> {

@@ -1,7 +1,7 @@
 // The stub resolver behind ctx.net.resolver: UDP (shared sockets, see dns-udp.ts) with TCP
 // fallback on truncation, retries that move to the next server, and TCP through the SOCKS5 proxy
 // when one is set (no DNS leaks).
-import type { DnsRecordType, DnsResponse, Resolver } from '../../shared/scanner';
+import type { DnsQueryOptions, DnsRecordType, DnsResponse, Resolver } from '../../shared/scanner';
 import { formatHostPort, type HostPort, type ProxyConfig, parseServer } from './address';
 import { SocketConnection } from './connection';
 import { Deadline, errorMessage } from './deadline';
@@ -41,18 +41,25 @@ export class DnsResolver implements Resolver {
     this.udp.close();
   }
 
-  async query(name: string, type: DnsRecordType, signal?: AbortSignal, server?: string): Promise<DnsResponse> {
+  async query(
+    name: string,
+    type: DnsRecordType,
+    signal?: AbortSignal,
+    server?: string,
+    options?: DnsQueryOptions,
+  ): Promise<DnsResponse> {
     if (!DNS_RECORD_TYPES.includes(type)) throw new Error(`unsupported DNS record type "${String(type)}"`);
     const qname = normaliseQueryName(name);
     const { retries } = this.settings;
     const servers = server === undefined ? this.settings.servers : [parseServer(server)];
     if (servers.length === 0) throw new Error('no DNS server is configured');
+    const dnssec = options?.dnssec === true;
     const failures: string[] = [];
     for (let attempt = 0; attempt <= retries; attempt++) {
       signal?.throwIfAborted();
       const server = servers[attempt % servers.length] as HostPort;
       try {
-        return await this.attempt(server, qname, type, signal);
+        return await this.attempt(server, qname, type, signal, dnssec);
       } catch (error) {
         if (signal?.aborted) throw error;
         failures.push(errorMessage(error));
@@ -75,9 +82,12 @@ export class DnsResolver implements Resolver {
     qname: string,
     type: DnsRecordType,
     signal: AbortSignal | undefined,
+    dnssec: boolean,
   ): Promise<DnsResponse> {
     const name = this.nameOf(server);
-    if (this.settings.proxy) return this.overTcp(server, buildQuery(qname, type), signal, `${name} via SOCKS5 proxy`);
+    if (this.settings.proxy) {
+      return this.overTcp(server, buildQuery(qname, type, undefined, dnssec), signal, `${name} via SOCKS5 proxy`);
+    }
     // The route is asked on every attempt: the lab may rewire between queries.
     const decision = this.settings.route?.(server, 'udp') ?? server;
     let target: HostPort;
@@ -92,10 +102,10 @@ export class DnsResolver implements Resolver {
         deadline.dispose();
       }
     }
-    const response = await this.udp.exchange(target, qname, type, name, signal);
+    const response = await this.udp.exchange(target, qname, type, name, signal, dnssec);
     if (!response.truncated) return response;
     try {
-      return await this.overTcp(server, buildQuery(qname, type), signal, `${name} over TCP`);
+      return await this.overTcp(server, buildQuery(qname, type, undefined, dnssec), signal, `${name} over TCP`);
     } catch (error) {
       if (signal?.aborted) throw error;
       // The truncated answer is still an answer (and says so); better than none.

@@ -2,7 +2,7 @@
 // cancellation, and the event stream into the case store. A worker that crashes, hangs or
 // talks nonsense ends its own run as failed; the other runs go on.
 import type { Entity, JsonValue, Relation, Run, RunStatus } from '../../shared/model';
-import type { NetConfig, ScanEvent, ScanInput, ScannerManifest } from '../../shared/scanner';
+import type { NetConfig, ScanEvent, ScanInput, ScannerManifest, ScanPolicyData } from '../../shared/scanner';
 import type { WorkerHandle, WorkerLauncher } from './launcher';
 import { PROTOCOL_VERSION, WorkerToHost } from './worker-protocol';
 
@@ -32,6 +32,7 @@ export interface OrchestratorEvents {
 
 export interface OrchestratorLimits {
   global: number;
+  /** Active runs (those that touch the target) at once on one target; passive runs ask third parties. */
   perTarget: number;
   /** How long a cancelled worker may take to stop by itself before it is killed. */
   cancelGraceMs: number;
@@ -43,6 +44,8 @@ export interface ScanJob {
   input: ScanInput;
   options: Record<string, JsonValue>;
   timeoutMs: number;
+  /** What the run may touch; nothing internal when absent. */
+  policy?: ScanPolicyData;
 }
 
 interface Active {
@@ -69,6 +72,7 @@ export class Orchestrator {
   private readonly queue: ScanJob[] = [];
   private readonly active = new Map<number, Active>();
   private idleWaiters: (() => void)[] = [];
+  private readonly endWaiters = new Map<number, ((run: Run) => void)[]>();
 
   constructor(
     private readonly launcher: WorkerLauncher,
@@ -103,6 +107,15 @@ export class Orchestrator {
     return true;
   }
 
+  /** Resolves with the run once it has ended, whatever the outcome; the run must be queued or running here. */
+  whenEnded(runId: number): Promise<Run> {
+    return new Promise((resolve) => {
+      const waiters = this.endWaiters.get(runId) ?? [];
+      waiters.push(resolve);
+      this.endWaiters.set(runId, waiters);
+    });
+  }
+
   get busy(): boolean {
     return this.queue.length > 0 || this.active.size > 0;
   }
@@ -124,16 +137,18 @@ export class Orchestrator {
 
   private schedule(): void {
     while (this.active.size < this.limits.global) {
-      const index = this.queue.findIndex((job) => this.runningOn(targetKey(job)) < this.limits.perTarget);
+      const index = this.queue.findIndex(
+        (job) => job.manifest.mode === 'passive' || this.activeRunsOn(targetKey(job)) < this.limits.perTarget,
+      );
       if (index < 0) return;
       const [job] = this.queue.splice(index, 1);
       if (job) this.start(job);
     }
   }
 
-  private runningOn(key: string): number {
+  private activeRunsOn(key: string): number {
     let count = 0;
-    for (const active of this.active.values()) if (targetKey(active.job) === key) count++;
+    for (const { job } of this.active.values()) if (job.manifest.mode === 'active' && targetKey(job) === key) count++;
     return count;
   }
 
@@ -185,6 +200,7 @@ export class Orchestrator {
           input: job.input,
           options: job.options,
           net: this.net(),
+          policy: job.policy ?? { allowInternal: false },
         });
         return;
       }
@@ -259,6 +275,8 @@ export class Orchestrator {
       ...(status === 'finished' ? { progress: 1, message: 'done' } : { message: status }),
     });
     this.events.runChanged(run, 'ended');
+    for (const resolve of this.endWaiters.get(runId) ?? []) resolve(run);
+    this.endWaiters.delete(runId);
   }
 
   private checkIdle(): void {

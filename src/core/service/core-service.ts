@@ -12,12 +12,15 @@ import {
   type ResponseFrame,
   type Result,
 } from '../../shared/api';
+import type { Assessment } from '../../shared/assessment';
 import type { CaseInfo, Entity, EntityKey, Props, Run } from '../../shared/model';
 import type { NetConfig, ScannerManifest } from '../../shared/scanner';
 import { internalAddressClass, parseTarget } from '../../shared/target';
+import { assess } from '../assessment/assess';
 import type { WorkerLauncher } from '../scan/launcher';
 import { Orchestrator, type OrchestratorLimits } from '../scan/orchestrator';
 import { StoreClient } from '../store/store-client';
+import { startFullScan } from './full-scan';
 import { RecentCases } from './recent-cases';
 import { resolveOptions } from './scanner-options';
 
@@ -60,6 +63,8 @@ export class CoreService {
   private readonly listeners = new Set<Listener>();
   private readonly recent: RecentCases;
   private readonly handlers: Handlers;
+  /** Full Scans whose phase 2 has not ended yet. */
+  private readonly fullScans = new Set<Promise<unknown>>();
 
   constructor(private readonly options: CoreOptions) {
     this.recent = new RecentCases(join(options.dataDir, 'recent-cases.json'));
@@ -92,6 +97,17 @@ export class CoreService {
       'graph.get': () => this.requireCase().store.graph(),
       'scanners.list': async () => this.options.scanners,
       'scan.start': (p) => this.startScan(p),
+      'scan.full': (p) => this.fullScan(p),
+      'scope.add': async (p) => {
+        const open = this.requireCase();
+        const entity = await this.entityOf(open, p.entityId, 'params.entityId');
+        return open.store.addSeed({ type: entity.type, value: entity.value });
+      },
+      'scope.check': async (p) => {
+        const open = this.requireCase();
+        return this.scopeOf(open, await this.entityOf(open, p.entityId, 'params.entityId'));
+      },
+      'assessment.get': (p) => this.assessment(p.entityId),
       'scan.cancel': async (p) => {
         const cancelled = await this.requireCase().orchestrator.cancel(p.runId);
         if (!cancelled) throw new ApiError('not_found', `run ${p.runId} is not queued or running`, 'params.runId');
@@ -135,9 +151,12 @@ export class CoreService {
     await this.closeCase();
   }
 
-  /** Resolves when the open case has no queued or running scan. */
+  /** Resolves when the open case has no queued or running scan, Full Scans' later phases included. */
   async idle(): Promise<void> {
-    await this.current?.orchestrator.idle();
+    do {
+      await Promise.all(this.fullScans);
+      await this.current?.orchestrator.idle();
+    } while (this.fullScans.size > 0);
   }
 
   private emit<E extends EventName>(event: E, data: EventData<E>): void {
@@ -213,14 +232,7 @@ export class CoreService {
     const open = this.requireCase();
     const manifest = this.options.scanners.find((s) => s.id === params.scannerId);
     if (!manifest) throw new ApiError('scanner_unavailable', `no scanner "${params.scannerId}"`, 'params.scannerId');
-    const { entity, internal } = await this.resolveTarget(open, params.target);
-    if (internal && !open.info.settings.allowPrivateTargets) {
-      throw new ApiError(
-        'target_refused',
-        `${entity.value} is ${internal}; allow internal targets for this case to scan it`,
-        'params.target',
-      );
-    }
+    const entity = await this.admitTarget(open, params.target);
     if (!manifest.accepts.includes(entity.type)) {
       throw new ApiError(
         'invalid_target',
@@ -228,7 +240,56 @@ export class CoreService {
         'params.scannerId',
       );
     }
-    const options = resolveOptions(manifest, params.options ?? {});
+    if (manifest.mode === 'active') {
+      const scope = await this.scopeOf(open, entity);
+      if (!scope.activeAllowed) {
+        throw new ApiError('target_refused', `${manifest.title} is active: ${scope.reason}`, 'params.target');
+      }
+    }
+    return [await this.enqueue(open, manifest, entity, params.options ?? {})];
+  }
+
+  private async fullScan(params: Params<'scan.full'>): Promise<Result<'scan.full'>> {
+    const open = this.requireCase();
+    const target = await this.admitTarget(open, params.target);
+    const scan = await startFullScan(
+      {
+        scanners: this.options.scanners,
+        scope: (entity) => this.scopeOf(open, entity),
+        enqueue: (manifest, entity) => this.enqueue(open, manifest, entity, {}),
+        whenEnded: (runId) => open.orchestrator.whenEnded(runId),
+        getEntity: (id) => open.store.getEntity(id),
+        linked: async (id, kinds) => {
+          const detail = await open.store.entityDetail(id);
+          const ids = new Set(
+            (detail?.relations ?? []).filter((r) => kinds.includes(r.kind)).map((r) => (r.from === id ? r.to : r.from)),
+          );
+          const entities = await Promise.all([...ids].map((other) => open.store.getEntity(other)));
+          return entities.filter((e): e is Entity => e !== null);
+        },
+        stillOpen: () => this.current === open,
+      },
+      target,
+    );
+    const tracked = scan.done
+      .then((runIds) => {
+        if (this.current === open) this.emit('fullScan.finished', { targetEntityId: target.id, runIds });
+      })
+      .catch(() => {
+        // The case closed under it: its runs ended as cancelled, nothing is left to report.
+      })
+      .finally(() => this.fullScans.delete(tracked));
+    this.fullScans.add(tracked);
+    return scan.started;
+  }
+
+  private async enqueue(
+    open: OpenCase,
+    manifest: ScannerManifest,
+    entity: Entity,
+    rawOptions: Record<string, unknown>,
+  ): Promise<Run> {
+    const options = resolveOptions(manifest, rawOptions);
     const key: EntityKey = { type: entity.type, value: entity.value };
     const run = await open.store.createRun(manifest.id, key, entity.id);
     open.orchestrator.enqueue({
@@ -238,7 +299,51 @@ export class CoreService {
       options,
       timeoutMs: manifest.timeoutMs,
     });
-    return [run];
+    return run;
+  }
+
+  /** The target as an entity of the case (a typed one becomes a seed); internal ones refused unless allowed. */
+  private async admitTarget(open: OpenCase, target: Params<'scan.start'>['target']): Promise<Entity> {
+    const { entity, internal } = await this.resolveTarget(open, target);
+    if (internal && !open.info.settings.allowPrivateTargets) {
+      throw new ApiError(
+        'target_refused',
+        `${entity.value} is ${internal}; allow internal targets for this case to scan it`,
+        'params.target',
+      );
+    }
+    return entity;
+  }
+
+  private async scopeOf(open: OpenCase, entity: Entity): Promise<Result<'scope.check'>> {
+    const { passiveOnly, scopeDistance } = open.info.settings;
+    const distance = await open.store.scopeDistance(entity.id, scopeDistance);
+    if (passiveOnly) return { distance, activeAllowed: false, reason: 'the case is locked to passive modules' };
+    if (distance === null) {
+      return {
+        distance,
+        activeAllowed: false,
+        reason: `${entity.value} is more than ${scopeDistance} hop${scopeDistance === 1 ? '' : 's'} from the case's seeds; add it to the scope to run active modules on it`,
+      };
+    }
+    return { distance, activeAllowed: true, reason: null };
+  }
+
+  private async entityOf(open: OpenCase, id: number, field: string): Promise<Entity> {
+    const entity = await open.store.getEntity(id);
+    if (!entity) throw new ApiError('not_found', `no entity ${id} in this case`, field);
+    return entity;
+  }
+
+  private async assessment(entityId: number): Promise<Assessment> {
+    const open = this.requireCase();
+    const target = await this.entityOf(open, entityId, 'params.entityId');
+    const [graph, findings, runs] = await Promise.all([
+      open.store.graph(),
+      open.store.listFindings(),
+      open.store.listRuns(),
+    ]);
+    return assess({ target, graph, findings, runs });
   }
 
   private async resolveTarget(
@@ -246,9 +351,7 @@ export class CoreService {
     target: Params<'scan.start'>['target'],
   ): Promise<{ entity: Entity; internal: string | undefined }> {
     if ('entityId' in target) {
-      const entity = await open.store.getEntity(target.entityId);
-      if (!entity)
-        throw new ApiError('not_found', `no entity ${target.entityId} in this case`, 'params.target.entityId');
+      const entity = await this.entityOf(open, target.entityId, 'params.target.entityId');
       return { entity, internal: entity.type === 'ip' ? internalOf(entity.value) : undefined };
     }
     const text = 'text' in target ? target.text : target.value;

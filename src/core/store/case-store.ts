@@ -49,7 +49,10 @@ export interface StoreOptions {
   nativeBinding?: string;
 }
 
-export const DEFAULT_SETTINGS: CaseSettings = { allowPrivateTargets: false };
+/** Entities the scope search visits at most before it calls a target out of scope. */
+const SCOPE_SEARCH_LIMIT = 200_000;
+
+export const DEFAULT_SETTINGS: CaseSettings = { allowPrivateTargets: false, passiveOnly: false, scopeDistance: 1 };
 
 export const INTERRUPTED_ERROR = 'interrupted: the case was closed while the run was in progress';
 
@@ -419,6 +422,33 @@ export class CaseStore {
   /** Ids of the entities the analyst added as seeds. */
   seedIds(): number[] {
     return this.read(() => this.s.seedIds.all());
+  }
+
+  /**
+   * How many relation hops (either direction) `id` is from the nearest seed, searched up to
+   * `max` hops; null when it is farther. The search starts at the entity, so a hub with many
+   * neighbours costs only when it lies between the entity and its seeds.
+   */
+  scopeDistance(id: number, max: number): number | null {
+    return this.read(() => {
+      const seeds = new Set(this.s.seedIds.all());
+      const seen = new Set([id]);
+      let frontier = [id];
+      for (let distance = 0; distance <= max; distance++) {
+        if (frontier.some((e) => seeds.has(e))) return distance;
+        if (distance === max || seen.size > SCOPE_SEARCH_LIMIT) return null;
+        const next: number[] = [];
+        for (const e of frontier) {
+          for (const n of this.s.neighbourIds.all(e, e)) {
+            if (seen.has(n)) continue;
+            seen.add(n);
+            next.push(n);
+          }
+        }
+        frontier = next;
+      }
+      return null;
+    });
   }
 
   getEntity(id: number): Entity | null {

@@ -161,6 +161,11 @@ export function prepareStatements(db: Database.Database) {
       )
       .raw(),
     updateRelation: db.prepare<[string, number, number]>('UPDATE relations SET props = ?, last_seen = ? WHERE id = ?'),
+    neighbourIds: db
+      .prepare<[number, number], number>(
+        'SELECT to_id FROM relations WHERE from_id = ? UNION SELECT from_id FROM relations WHERE to_id = ?',
+      )
+      .pluck(),
     relationsOf: db.prepare<[number, number], RelationRow>(
       `SELECT ${RELATION_COLUMNS} FROM relations WHERE from_id = ? UNION
        SELECT ${RELATION_COLUMNS} FROM relations WHERE to_id = ? ORDER BY id`,

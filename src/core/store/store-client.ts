@@ -118,6 +118,9 @@ export class StoreClient {
   seedIds(): Promise<number[]> {
     return this.call('seedIds');
   }
+  scopeDistance(id: number, max: number): Promise<number | null> {
+    return this.call('scopeDistance', id, max);
+  }
   getEntity(id: number): Promise<Entity | null> {
     return this.call('getEntity', id);
   }

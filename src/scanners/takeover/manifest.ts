@@ -12,6 +12,8 @@ export const takeoverManifest: ScannerManifest = {
   accepts: ['domain'],
   produces: [],
   mode: 'active',
+  // In a Full Scan it waits for CT and DNS to find the subdomains, then checks each of them too.
+  fullScan: { phase: 2, fanOut: ['subdomain_of'] },
   timeoutMs: 60_000,
   rateLimitPerSecond: null,
   options: [

@@ -34,9 +34,15 @@ function setup(script: Script, limits = { global: 4, perTarget: 2, cancelGraceMs
     },
     limits,
   );
-  const submit = (value: string, timeoutMs = 5000): Run => {
+  const submit = (value: string, timeoutMs = 5000, mode: ScannerManifest['mode'] = 'passive'): Run => {
     const run = store.createRun(value);
-    const job: ScanJob = { run, manifest, input: { type: 'domain', value, props: {} }, options: {}, timeoutMs };
+    const job: ScanJob = {
+      run,
+      manifest: { ...manifest, mode },
+      input: { type: 'domain', value, props: {} },
+      options: {},
+      timeoutMs,
+    };
     orchestrator.enqueue(job);
     return run;
   };
@@ -136,10 +142,42 @@ describe('Orchestrator', () => {
       },
       { global: 3, perTarget: 1, cancelGraceMs: 50 },
     );
-    for (let i = 0; i < 4; i++) submit('same.example');
-    for (let i = 0; i < 4; i++) submit(`t${i}.example`);
+    for (let i = 0; i < 4; i++) submit('same.example', 5000, 'active');
+    for (let i = 0; i < 4; i++) submit(`t${i}.example`, 5000, 'active');
     await orchestrator.idle();
     expect(peak).toBe(3);
     expect(peakSame).toBe(1);
+  });
+
+  it('limits only active runs per target: passive ones ask third parties, not the target', async () => {
+    const live: string[] = [];
+    let peakSame = 0;
+    const { orchestrator, submit } = setup(
+      (w) => {
+        const target = w.start?.type === 'start' ? w.start.input.value : '';
+        live.push(target);
+        peakSame = Math.max(peakSame, live.length);
+        setTimeout(() => {
+          live.splice(live.indexOf(target), 1);
+          w.emit({ type: 'done' });
+        }, 10);
+      },
+      { global: 3, perTarget: 1, cancelGraceMs: 50 },
+    );
+    for (let i = 0; i < 4; i++) submit('same.example');
+    await orchestrator.idle();
+    expect(peakSame).toBe(3);
+  });
+
+  it('tells a waiter when a run ends, whatever the outcome', async () => {
+    const { orchestrator, submit } = setup((w) => {
+      if (w.start?.type === 'start' && w.start.input.value === 'bad.example') w.emit({ type: 'error', message: 'boom' });
+      else w.emit({ type: 'done' });
+    });
+    const good = submit('good.example');
+    const bad = submit('bad.example');
+    const [endedGood, endedBad] = await Promise.all([orchestrator.whenEnded(good.id), orchestrator.whenEnded(bad.id)]);
+    expect(endedGood.status).toBe('finished');
+    expect(endedBad).toMatchObject({ status: 'failed', error: 'boom' });
   });
 });

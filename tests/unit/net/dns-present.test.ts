@@ -134,6 +134,29 @@ const record: fc.Arbitrary<packet.Answer> = fc.oneof(
       digest: fc.uint8Array({ maxLength: 32 }).map((b) => Buffer.from(b)),
     })
     .map((data) => ({ type: 'DS' as const, name: 'x.test', data })),
+  fc
+    .record({
+      flags: fc.constantFrom(256, 257),
+      algorithm: fc.constantFrom(8, 13),
+      key: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => Buffer.from(b)),
+    })
+    .map((data) => ({ type: 'DNSKEY' as const, name: 'x.test', data })),
+  fc
+    .record({
+      typeCovered: fc.constantFrom('A', 'SOA', 'DNSKEY'),
+      algorithm: fc.constantFrom(8, 13),
+      labels: fc.nat(10),
+      originalTTL: fc.nat(),
+      expiration: fc.nat(),
+      inception: fc.nat(),
+      keyTag: fc.nat(65535),
+      signersName: hostname,
+      signature: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => Buffer.from(b)),
+    })
+    .map((data) => ({ type: 'RRSIG' as const, name: 'x.test', data })),
+  fc
+    .record({ nextDomain: hostname, rrtypes: fc.uniqueArray(fc.constantFrom('A', 'NS', 'SOA', 'RRSIG', 'NSEC')) })
+    .map((data) => ({ type: 'NSEC' as const, name: 'x.test', data })),
   fc.uint8Array({ maxLength: 40 }).map((b) => ({ type: 'NULL' as const, name: 'x.test', data: Buffer.from(b) })),
 );
 
@@ -153,7 +176,34 @@ describe('presentRecord', () => {
           const d = answer.data;
           expect(shown.data).toBe(`${d.priority} ${d.weight} ${d.port} ${d.target}`);
         }
-        if (answer.type === 'DS' || answer.type === 'NULL') expect(shown.data).toMatch(/^\\# \d+( [0-9a-f]+)?$/);
+        if (answer.type === 'DS') {
+          const d = answer.data;
+          const digest = Buffer.from(d.digest).toString('hex').toUpperCase();
+          expect(shown.data).toBe(`${d.keyTag} ${d.algorithm} ${d.digestType} ${digest}`);
+        }
+        if (answer.type === 'DNSKEY') {
+          const d = answer.data;
+          expect(shown.data).toBe(`${d.flags} 3 ${d.algorithm} ${Buffer.from(d.key).toString('base64')}`);
+        }
+        if (answer.type === 'RRSIG') {
+          const d = answer.data;
+          const [covered, algorithm, , , expiration, , tag, signer, signature] = shown.data.split(' ');
+          expect([covered, Number(algorithm), Number(tag), signer, signature]).toEqual([
+            d.typeCovered,
+            d.algorithm,
+            d.keyTag,
+            `${d.signersName}.`,
+            Buffer.from(d.signature).toString('base64'),
+          ]);
+          expect(expiration).toMatch(/^\d{14}$/);
+        }
+        if (answer.type === 'NSEC') {
+          const d = answer.data;
+          const [next, ...types] = shown.data.split(' ');
+          expect(next).toBe(`${d.nextDomain}.`);
+          expect(types.sort()).toEqual([...d.rrtypes].sort());
+        }
+        if (answer.type === 'NULL') expect(shown.data).toMatch(/^\\# \d+( [0-9a-f]+)?$/);
       }),
     );
   });
@@ -161,7 +211,22 @@ describe('presentRecord', () => {
   it('never throws on data of the wrong shape', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom('A', 'AAAA', 'MX', 'SOA', 'TXT', 'CAA', 'SRV', 'NS', 'RRSIG', 'UNKNOWN_99'),
+        fc.constantFrom(
+          'A',
+          'AAAA',
+          'MX',
+          'SOA',
+          'TXT',
+          'CAA',
+          'SRV',
+          'NS',
+          'RRSIG',
+          'DNSKEY',
+          'DS',
+          'NSEC',
+          'NSEC3',
+          'UNKNOWN_99',
+        ),
         fc.anything(),
         (type, data) => {
           const shown = presentData(type, data);

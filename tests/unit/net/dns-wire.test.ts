@@ -37,39 +37,53 @@ describe('buildQuery', () => {
     expect(ids.size).toBeGreaterThan(40);
   });
 
+  it('sets DO and CD only when DNSSEC records are asked for', () => {
+    const plain = packet.decode(buildQuery('a.test', 'A').bytes);
+    expect(plain.flag_cd).toBe(false);
+    expect((plain.additionals?.[0] as packet.OptAnswer).flag_do).toBe(false);
+    const signed = packet.decode(buildQuery('a.test', 'DNSKEY', undefined, true).bytes);
+    expect(signed.flag_cd).toBe(true);
+    expect((signed.additionals?.[0] as packet.OptAnswer).flag_do).toBe(true);
+  });
+
   it('writes the bytes dns-packet would write', () => {
     const anyName = fc.oneof(
       hostname,
       fc.string({ maxLength: 60 }).filter((n) => !n.includes('..')),
     );
     fc.assert(
-      fc.property(anyName, fc.constantFrom(...DNS_RECORD_TYPES), fc.nat(65535), (text, type, id) => {
-        let name: string;
-        try {
-          name = normaliseQueryName(text);
-        } catch {
-          return;
-        }
-        const expected = packet.encode({
-          type: 'query',
-          id,
-          flags: packet.RECURSION_DESIRED,
-          questions: [{ type, name: name === '' ? '.' : name, class: 'IN' }],
-          additionals: [
-            {
-              type: 'OPT',
-              name: '.',
-              udpPayloadSize: 1232,
-              extendedRcode: 0,
-              ednsVersion: 0,
-              flags: 0,
-              flag_do: false,
-              options: [],
-            },
-          ],
-        });
-        expect(buildQuery(name, type, id).bytes.equals(expected)).toBe(true);
-      }),
+      fc.property(
+        anyName,
+        fc.constantFrom(...DNS_RECORD_TYPES),
+        fc.nat(65535),
+        fc.boolean(),
+        (text, type, id, dnssec) => {
+          let name: string;
+          try {
+            name = normaliseQueryName(text);
+          } catch {
+            return;
+          }
+          const expected = packet.encode({
+            type: 'query',
+            id,
+            flags: packet.RECURSION_DESIRED | (dnssec ? packet.CHECKING_DISABLED : 0),
+            questions: [{ type, name: name === '' ? '.' : name, class: 'IN' }],
+            additionals: [
+              {
+                type: 'OPT',
+                name: '.',
+                udpPayloadSize: 1232,
+                extendedRcode: 0,
+                ednsVersion: 0,
+                flags: dnssec ? packet.DNSSEC_OK : 0,
+                options: [],
+              },
+            ],
+          });
+          expect(buildQuery(name, type, id, dnssec).bytes.equals(expected)).toBe(true);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
