@@ -85,24 +85,20 @@ export function rrsigHead(fields: RrsigFields): Uint8Array {
   return concatBytes([fixed, nameWire(fields.signer)]);
 }
 
+/** DNSKEY and DS start alike: a 16-bit field, two one-byte fields, then bytes to the end. */
+function fieldsAndRest(rdata: Uint8Array, what: string): [number, number, number, Uint8Array] {
+  need(rdata, 4, what);
+  return [view(rdata).getUint16(0), rdata[2] as number, rdata[3] as number, rdata.slice(4)];
+}
+
 export function parseDnskey(rdata: Uint8Array): DnskeyRdata {
-  need(rdata, 4, 'DNSKEY');
-  return {
-    flags: view(rdata).getUint16(0),
-    protocol: rdata[2] as number,
-    algorithm: rdata[3] as number,
-    publicKey: rdata.slice(4),
-  };
+  const [flags, protocol, algorithm, publicKey] = fieldsAndRest(rdata, 'DNSKEY');
+  return { flags, protocol, algorithm, publicKey };
 }
 
 export function parseDs(rdata: Uint8Array): DsRdata {
-  need(rdata, 4, 'DS');
-  return {
-    keyTag: view(rdata).getUint16(0),
-    algorithm: rdata[2] as number,
-    digestType: rdata[3] as number,
-    digest: rdata.slice(4),
-  };
+  const [keyTag, algorithm, digestType, digest] = fieldsAndRest(rdata, 'DS');
+  return { keyTag, algorithm, digestType, digest };
 }
 
 /** The type bitmap of NSEC / NSEC3 (RFC 4034 §4.1.2): windows of up to 32 bytes, one bit per type. */

@@ -77,6 +77,7 @@ describe('buildQuery', () => {
                 extendedRcode: 0,
                 ednsVersion: 0,
                 flags: dnssec ? packet.DNSSEC_OK : 0,
+                flag_do: dnssec,
                 options: [],
               },
             ],
