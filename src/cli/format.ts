@@ -1,5 +1,6 @@
 // Renders a finished CLI scan as text, JSON or CSV. Values came from the network: text output
 // strips control characters (no terminal escapes) and CSV cells cannot start a formula.
+import type { Assessment } from '../shared/assessment';
 import type { Entity, Finding, Relation, Run } from '../shared/model';
 
 export interface ScanReport {
@@ -9,6 +10,7 @@ export interface ScanReport {
   entities: Entity[];
   relations: Relation[];
   findings: Finding[];
+  assessment: Assessment;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters removed
@@ -45,6 +47,7 @@ export function toText(report: ScanReport): string {
   const label = (id: number) => safeText(byId.get(id)?.value ?? `#${id}`);
   const lines: string[] = [`Target: ${safeText(report.target)}`];
   if (report.case) lines.push(`Case: ${report.case}`);
+  lines.push('', ...assessmentLines(report.assessment));
   lines.push('', 'Runs:');
   for (const run of report.runs) {
     lines.push(
@@ -64,4 +67,37 @@ export function toText(report: ScanReport): string {
     for (const f of report.findings) lines.push(`  [${f.severity}] ${label(f.entityId)}: ${safeText(f.title)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+const MARK = { red: 'RED   ', yellow: 'YELLOW', green: 'GREEN ' } as const;
+
+/** The Overall Assessment first: what an investigator reads before the raw graph. */
+export function assessmentLines(a: Assessment): string[] {
+  const { grade } = a;
+  const lines = [
+    grade.letter === null
+      ? 'Grade: unknown (no graded module ran)'
+      : `Grade: ${grade.letter} (${grade.score}/100 over the categories known)`,
+  ];
+  for (const c of grade.categories) {
+    lines.push(`  ${c.title}: ${c.earned === null ? 'unknown (not scanned)' : `${c.earned}/${c.weight}`}`);
+    for (const lost of c.lost) lines.push(`    -${lost.points}: ${safeText(lost.reason)}`);
+  }
+  lines.push('', 'Signals:');
+  if (a.signals.length === 0) lines.push('  (none)');
+  for (const s of a.signals) {
+    lines.push(`  ${MARK[s.level]} ${safeText(s.text)}${s.about ? ` (${safeText(s.about)})` : ''}`);
+  }
+  lines.push('', 'Pivots:');
+  if (a.pivots.length === 0) lines.push('  (none)');
+  for (const p of a.pivots) {
+    const weak = p.weak ? `; ${safeText(p.weak)}` : '';
+    const others = p.shared === 1 ? '1 other shares it' : `${p.shared} others share it`;
+    lines.push(`  ${p.role}: ${safeText(p.value)} (${p.class}: ${others}${weak})`);
+  }
+  if (a.absences.length > 0) {
+    lines.push('', 'Absences:');
+    for (const absence of a.absences) lines.push(`  ${safeText(absence.text)} [${absence.source}]`);
+  }
+  return lines;
 }

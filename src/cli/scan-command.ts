@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import type { CoreService } from '../core/service/core-service';
 import type { NetSettings } from '../core/service/net-config';
 import { createNodeCore } from '../core/service/node-core';
 import { ApiError } from '../shared/api';
@@ -19,6 +20,7 @@ export interface ScanCommandOptions {
   resolver?: string[];
   proxy?: string;
   allowInternal?: boolean;
+  passiveOnly?: boolean;
   dataDir?: string;
   lab?: string;
 }
@@ -64,24 +66,11 @@ async function runScan(
     if (existsSync(casePath)) await service.call('case.open', { path: casePath });
     else await service.call('case.create', { name: parsed.target.key.value, path: casePath });
     if (options.allowInternal) await service.call('case.updateSettings', { allowPrivateTargets: true });
-    const available = await service.call('scanners.list', {});
-    const wanted = options.modules
-      ? options.modules
-          .split(',')
-          .map((m) => m.trim())
-          .filter(Boolean)
-      : // Active scanners touch the target; they run only when named.
-        available.filter((s) => s.mode === 'passive' && s.accepts.includes(parsed.target.key.type)).map((s) => s.id);
-    for (const id of wanted) {
-      if (!available.some((s) => s.id === id)) {
-        throw new UsageError(`unknown module "${id}"; available: ${available.map((s) => s.id).join(', ')}`);
-      }
-    }
-    if (wanted.length === 0) throw new UsageError(`no module accepts ${parsed.target.key.type} targets`);
+    if (options.passiveOnly) await service.call('case.updateSettings', { passiveOnly: true });
     if (parsed.target.homograph) process.stderr.write(`warning: ${parsed.target.homograph}\n`);
-    for (const scannerId of wanted) {
-      await service.call('scan.start', { scannerId, target: { text: targetText } });
-    }
+    const targetEntityId = options.modules
+      ? await startModules(service, targetText, options.modules)
+      : await startFullScan(service, targetText);
     await service.idle();
     if (tty) process.stderr.write('\r\x1b[2K');
     const report: ScanReport = {
@@ -90,6 +79,7 @@ async function runScan(
       runs: await service.call('runs.list', {}),
       ...(await service.call('graph.get', {})),
       findings: await service.call('findings.list', {}),
+      assessment: await service.call('assessment.get', { entityId: targetEntityId }),
     };
     process.stdout.write(options.json ? toJson(report) : options.csv ? toCsv(report) : toText(report));
     for (const run of report.runs.filter((r) => r.status === 'failed')) {
@@ -97,6 +87,7 @@ async function runScan(
     }
     return report.runs.every((r) => r.status === 'finished') ? 0 : 1;
   } catch (error) {
+    if (error instanceof ApiError && error.code === 'out_of_scope') throw new UsageError(error.message);
     if (error instanceof ApiError && (error.code === 'invalid_target' || error.code === 'target_refused')) {
       throw new UsageError(
         error.code === 'target_refused' ? `${error.message} (pass --allow-internal)` : error.message,
@@ -109,4 +100,37 @@ async function runScan(
     await service.shutdown();
     if (temp) rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/** Runs the named modules on the target; returns the target's entity id. */
+async function startModules(service: CoreService, targetText: string, modules: string): Promise<number> {
+  const available = await service.call('scanners.list', {});
+  const wanted = modules
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  if (wanted.length === 0) throw new UsageError('--modules names no module');
+  for (const id of wanted) {
+    if (!available.some((s) => s.id === id)) {
+      throw new UsageError(`unknown module "${id}"; available: ${available.map((s) => s.id).join(', ')}`);
+    }
+  }
+  let targetEntityId = 0;
+  for (const scannerId of wanted) {
+    const [run] = await service.call('scan.start', { scannerId, target: { text: targetText } });
+    targetEntityId = run?.targetEntityId ?? targetEntityId;
+  }
+  return targetEntityId;
+}
+
+/** A Full Scan of the target; says on stderr which modules the scope kept out. */
+async function startFullScan(service: CoreService, targetText: string): Promise<number> {
+  const started = await service.call('scan.full', { target: { text: targetText } });
+  for (const skip of started.skipped) {
+    process.stderr.write(`tracegraph: ${skip.scannerId} skipped: ${safeText(skip.reason)}\n`);
+  }
+  if (started.runs.length === 0 && started.phase2.length === 0) {
+    throw new UsageError('no module can run on this target (see the skipped modules above)');
+  }
+  return started.targetEntityId;
 }

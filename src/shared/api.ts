@@ -123,6 +123,8 @@ export const ERROR_CODES = [
   'invalid_request',
   'invalid_target',
   'target_refused',
+  /** An active module on a target outside the case's scope, or under the passive-only lock. */
+  'out_of_scope',
   'no_case',
   'not_a_case',
   'case_too_new',

@@ -243,7 +243,7 @@ export class CoreService {
     if (manifest.mode === 'active') {
       const scope = await this.scopeOf(open, entity);
       if (!scope.activeAllowed) {
-        throw new ApiError('target_refused', `${manifest.title} is active: ${scope.reason}`, 'params.target');
+        throw new ApiError('out_of_scope', `${manifest.title} is active: ${scope.reason}`, 'params.target');
       }
     }
     return [await this.enqueue(open, manifest, entity, params.options ?? {})];

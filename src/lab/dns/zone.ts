@@ -3,6 +3,7 @@
 import type * as packet from 'dns-packet';
 import ipaddr from 'ipaddr.js';
 import * as z from 'zod';
+import { type Payload, payload, payloadBytes } from '../scenario/bytes';
 import { formatSigTime, parseSigTime, sortCanonical } from './canonical';
 
 export const ZONE_RECORD_TYPES = [
@@ -87,10 +88,10 @@ function fieldsOf(data: string, count: number, shape: string): string[] {
 }
 
 /** TXT strings longer than 255 bytes are split, as a zone file compiler would. */
-function txtStrings(data: string | string[]): Buffer[] {
+function txtStrings(data: RecordInput): Buffer[] {
   const out: Buffer[] = [];
-  for (const text of Array.isArray(data) ? data : [data]) {
-    const bytes = Buffer.from(text, 'utf8');
+  for (const item of Array.isArray(data) ? data : [data]) {
+    const bytes = payloadBytes(item);
     if (bytes.length === 0) out.push(bytes);
     for (let i = 0; i < bytes.length; i += 255) out.push(bytes.subarray(i, i + 255));
   }
@@ -218,10 +219,14 @@ export function formatDnssecData(type: 'DNSKEY' | 'RRSIG' | 'NSEC' | 'DS', data:
   }
 }
 
+/** A record's data as a scenario writes it: text, or for TXT also bytes and lists of either. */
+export type RecordInput = Payload | Payload[];
+
 /** The wire-encoder form of one record's data; throws ZoneDataError saying what is wrong. */
-export function recordData(type: ZoneRecordType, data: string | string[]): RecordData {
+export function recordData(type: ZoneRecordType, data: RecordInput): RecordData {
   if (type === 'TXT') return txtStrings(data);
   if (Array.isArray(data)) throw new ZoneDataError(`only TXT data may be a list of strings, not ${type}`);
+  if (typeof data !== 'string') throw new ZoneDataError(`only TXT data may be bytes, not ${type}`);
   const text = data.trim();
   switch (type) {
     case 'A':
@@ -289,8 +294,11 @@ export const ZoneRecord = z
     name: z.string().min(1).max(300),
     type: z.enum(ZONE_RECORD_TYPES),
     ttl: z.number().int().min(0).max(2147483647).optional(),
-    /** Presentation form: an address, a name, "10 mail.example.com", TXT text or texts, SOA fields. */
-    data: z.union([z.string().max(70_000), z.array(z.string().max(70_000)).min(1).max(1000)]),
+    /**
+     * Presentation form: an address, a name, "10 mail.example.com", SOA fields. TXT data is one
+     * string or a list, each a string or { "base64": "..." } bytes.
+     */
+    data: z.union([payload(70_000), z.array(payload(70_000)).min(1).max(1000)]),
   })
   .strict()
   .superRefine((record, ctx) => {

@@ -16,6 +16,7 @@ import {
   writeEndlessly,
   writeSlowly,
 } from '../connections';
+import { payloadBytes } from '../scenario/bytes';
 import type { Host, PortSpec } from '../scenario/schema';
 
 export interface PortLab {
@@ -43,7 +44,7 @@ function servedKey(entry: string): string {
 }
 
 function greet(socket: Socket, spec: PortSpec): void {
-  const banner = Buffer.from(spec.banner ?? '', 'utf8');
+  const banner = payloadBytes(spec.banner ?? '');
   // What the client sends is read and dropped: unread input at close turns FIN into RST.
   socket.on('data', () => {});
   switch (spec.behaviour) {
@@ -137,7 +138,7 @@ export async function startPortListeners(
   const openUdp = async (spec: PortSpec): Promise<number> => {
     const socket = await bindUdp();
     udpSockets.push(socket);
-    const banner = spec.banner === undefined ? null : Buffer.from(spec.banner, 'utf8').subarray(0, MAX_DATAGRAM);
+    const banner = spec.banner === undefined ? null : payloadBytes(spec.banner).subarray(0, MAX_DATAGRAM);
     socket.on('message', (message, peer) => {
       if (stopped || spec.behaviour === 'hang') return;
       const send = (): void => {

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { JsonValue } from '../../shared/model';
 import { DnssecSpec } from '../dns/dnssec';
 import { Zone } from '../dns/zone';
+import { payload } from './bytes';
 
 const Ip = z
   .string()
@@ -29,7 +30,7 @@ const Hostname = z
   .regex(/^[a-z0-9_*]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9])?)*$/, 'lowercase host name expected');
 const IsoDate = z.string().datetime({ offset: true }).or(z.string().date());
 const Port = z.number().int().min(1).max(65535);
-const Headers = z.array(z.tuple([z.string().min(1).max(200), z.string().max(70_000)])).max(500);
+const Headers = z.array(z.tuple([z.string().min(1).max(200), payload(70_000)])).max(500);
 
 /**
  * Ways a lab server can misbehave on purpose, for the hostile scenario. On a web route they apply
@@ -53,10 +54,10 @@ export const PortSpec = z
     /** 'open' is served; 'closed' refuses connections; 'filtered' never answers (the client times out). */
     state: z.enum(['open', 'closed', 'filtered']).default('open'),
     /**
-     * TCP: what the service sends as soon as a connection opens (UTF-8; none if absent).
+     * TCP: what the service sends as soon as a connection opens (none if absent).
      * UDP: the answer to any datagram (the datagram is echoed when absent), cut to 65,507 bytes.
      */
-    banner: z.string().max(2_000_000).optional(),
+    banner: payload(2_000_000).optional(),
     /** How the port misbehaves. UDP knows 'hang' (no answer) and 'slow' (answers a second late). */
     behaviour: Behaviour.default('normal'),
     /** The service name and version a fingerprint would find, e.g. "OpenSSH 8.9p1". */
@@ -89,9 +90,9 @@ export const Route = z
     /** Response headers in the order sent, written as given (hostile values included). */
     headers: Headers.default([]),
     /** Raw Set-Cookie values, one header line each, sent after `headers`. */
-    cookies: z.array(z.string().max(8000)).max(100).default([]),
-    /** The body, sent as UTF-8. */
-    body: z.string().max(5_000_000).default(''),
+    cookies: z.array(payload(8000)).max(100).default([]),
+    /** The body. */
+    body: payload(5_000_000).default(''),
     /** Repeat the body this many times (for large bodies without a large file); streamed. */
     repeat: z.number().int().min(1).max(100_000).default(1),
     /** A Location to redirect to. Redirect loops are two routes redirecting to each other. */
@@ -233,14 +234,14 @@ export const WhoisRecord = z
   .object({
     domain: Hostname,
     /** The registry's answer (thin or thick), as the registry prints it. */
-    registry: z.string().max(2_000_000),
+    registry: payload(2_000_000),
     /** The registry server's host name when not the usual one for the TLD (whois.nic.<tld> by default). */
     registryServer: ServerName.optional(),
     /** The registrar's server host name and its answer, when the registry refers to one. */
     registrar: z
       .object({
         server: ServerName,
-        text: z.string().max(2_000_000),
+        text: payload(2_000_000),
         /** How the registrar's server behaves for this domain; defaults to the record's behaviour. */
         behaviour: Behaviour.optional(),
       })

@@ -14,6 +14,7 @@ import {
   writeSlowly,
   writeSource,
 } from '../connections';
+import { type Payload, payloadBytes } from '../scenario/bytes';
 import type { Behaviour, Route } from '../scenario/schema';
 
 /** A request head larger than this is refused (431), as servers commonly do at 8-64 KiB. */
@@ -44,26 +45,32 @@ export interface CompiledRoute {
   repeat: number;
 }
 
-const hasHeader = (headers: readonly (readonly [string, string])[], name: string): boolean =>
+const hasHeader = (headers: readonly (readonly [string, Payload])[], name: string): boolean =>
   headers.some(([n]) => n.toLowerCase() === name);
 
+const CRLF = Buffer.from('\r\n');
+
 function compileHead(status: number, route: Route, framing: string[]): Buffer {
-  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`];
-  for (const [name, value] of route.headers) lines.push(`${name}: ${value}`);
-  for (const cookie of route.cookies) lines.push(`Set-Cookie: ${cookie}`);
-  if (route.redirect !== undefined && !hasHeader(route.headers, 'location')) lines.push(`Location: ${route.redirect}`);
+  const lines = [Buffer.from(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`)];
+  // Written as given (strings in UTF-8, bytes as they are): the lab does not tidy what a hostile
+  // scenario sends.
+  const header = (name: string, value: Payload): void => {
+    lines.push(Buffer.concat([Buffer.from(`${name}: `), payloadBytes(value)]));
+  };
+  for (const [name, value] of route.headers) header(name, value);
+  for (const cookie of route.cookies) header('Set-Cookie', cookie);
+  if (route.redirect !== undefined && !hasHeader(route.headers, 'location')) header('Location', route.redirect);
   // A route that sets its own framing headers gets exactly those (a hostile mismatch included).
   if (!hasHeader(route.headers, 'content-length') && !hasHeader(route.headers, 'transfer-encoding')) {
-    lines.push(...framing);
+    for (const line of framing) lines.push(Buffer.from(line));
   }
-  if (!hasHeader(route.headers, 'connection')) lines.push('Connection: close');
-  // Written as given, in UTF-8: the lab does not tidy what a hostile scenario sends.
-  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
+  if (!hasHeader(route.headers, 'connection')) header('Connection', 'close');
+  return Buffer.concat([...lines.flatMap((line) => [line, CRLF]), CRLF]);
 }
 
 export function compileRoute(route: Route): CompiledRoute {
   const status = route.status ?? (route.redirect !== undefined ? 301 : 200);
-  const body = Buffer.from(route.body, 'utf8');
+  const body = payloadBytes(route.body);
   return {
     path: route.path,
     behaviour: route.behaviour,

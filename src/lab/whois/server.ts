@@ -8,6 +8,7 @@ import type * as z from 'zod';
 import type { LabRoute } from '../../shared/scanner';
 import { listen } from '../connections';
 import type { ZoneInput } from '../dns/zone';
+import { payloadBytes } from '../scenario/bytes';
 import type { Behaviour, WhoisRecord } from '../scenario/schema';
 import { echoQuery, parseWhoisQuery, takeQueryLine } from './query';
 import { IANA_SERVER, ianaAnswer, registrarNotFound, registryNotFound, registryServerFor, tldOf } from './registries';
@@ -45,7 +46,7 @@ export interface WhoisLab {
 }
 
 interface Answer {
-  text: string;
+  bytes: Buffer;
   behaviour: BehaviourName;
 }
 
@@ -80,7 +81,7 @@ function planServers(records: readonly WhoisRecordData[]): {
     const server = plan(hostname);
     server.registry = true;
     if (!server.answers.has(record.domain)) {
-      server.answers.set(record.domain, { text: record.registry, behaviour: record.behaviour });
+      server.answers.set(record.domain, { bytes: payloadBytes(record.registry), behaviour: record.behaviour });
     }
   }
   // Registrar answers come second so a server that is also the registry keeps the registry's text.
@@ -89,7 +90,7 @@ function planServers(records: readonly WhoisRecordData[]): {
     const server = plan(record.registrar.server);
     if (!server.answers.has(record.domain)) {
       server.answers.set(record.domain, {
-        text: record.registrar.text,
+        bytes: payloadBytes(record.registrar.text),
         behaviour: record.registrar.behaviour ?? record.behaviour,
       });
     }
@@ -138,7 +139,7 @@ function answerFor(plan: ServerPlan, registries: ReadonlyMap<string, string>, li
   if (plan.iana) text = ianaAnswer(name, registries);
   else if (plan.registry) text = registryNotFound(plan.hostname, name, echoQuery(line), new Date());
   else text = registrarNotFound(name, echoQuery(line));
-  return { text, behaviour: 'normal' };
+  return { bytes: Buffer.from(text, 'utf8'), behaviour: 'normal' };
 }
 
 /** Writes an answer the way the record's behaviour says; `cleanup` runs when the socket closes. */
@@ -230,7 +231,7 @@ async function startWhoisServer(plan: ServerPlan, registries: ReadonlyMap<string
         return;
       }
       const answer = answerFor(plan, registries, line.text);
-      deliver(socket, Buffer.from(answer.text, 'utf8'), answer.behaviour, cleanup);
+      deliver(socket, answer.bytes, answer.behaviour, cleanup);
     };
     socket.on('data', (chunk: Buffer) => {
       // Whatever follows the query line is read and dropped.

@@ -112,6 +112,37 @@ describe('tracegraph scan', () => {
   });
 });
 
+describe('tracegraph scan without --modules: a Full Scan', () => {
+  const novaParcels = join(ROOT, 'resources', 'lab', 'nova-parcels.json');
+
+  it('runs every module on the target and prints the assessment first', async () => {
+    const full = await cli(['scan', '--lab', novaParcels, 'nova-parcels.com']);
+    expect(full.stdout).toMatch(/^Target: nova-parcels\.com\n\nGrade: [A-F] \(\d+\/100/);
+    expect(full.stdout).toMatch(/\nSignals:\n {2}RED/);
+    expect(full.stdout).toContain('address: 185.220.101.47');
+    expect(full.stdout).toMatch(/ {2}takeover on nova-parcels\.com: /);
+    const json = await cli(['scan', '--lab', novaParcels, 'nova-parcels.com', '--json', '--passive-only']);
+    const report = JSON.parse(json.stdout) as { runs: { scannerId: string }[]; assessment: { pivots: unknown[] } };
+    expect(report.assessment.pivots.length).toBeGreaterThan(0);
+    expect(report.runs.map((r) => r.scannerId)).not.toContain('takeover');
+    expect(json.stderr).toMatch(/takeover skipped: nova-parcels\.com: the case is locked to passive modules/);
+  }, 120_000);
+
+  it('refuses an active module under the passive-only lock, saying why', async () => {
+    const locked = await cli([
+      'scan',
+      '--lab',
+      novaParcels,
+      'nova-parcels.com',
+      '--modules',
+      'takeover',
+      '--passive-only',
+    ]);
+    expect(locked.code).toBe(2);
+    expect(locked.stderr).toMatch(/Subdomain takeover is active: the case is locked to passive modules/);
+  }, 60_000);
+});
+
 describe('tracegraph lab check', () => {
   it('validates a scenario, and lists the problems of a bad one', async () => {
     const good = await cli(['lab', 'check', join(ROOT, 'resources', 'lab', 'hostile.json')]);

@@ -10,7 +10,7 @@ import { builtinScenario } from '../../../src/lab/builtin';
 import { type Lab, startLab } from '../../../src/lab/lab';
 import { loadScenario } from '../../../src/lab/scenario/load';
 import { scanners } from '../../../src/scanners/registry';
-import { ApiError, type EventData } from '../../../src/shared/api';
+import type { EventData } from '../../../src/shared/api';
 
 let lab: Lab;
 let service: CoreService;
@@ -93,7 +93,7 @@ describe('Full Scan', () => {
     expect(before).toMatchObject({ activeAllowed: false, distance: null });
     expect(before.reason).toContain('nova-tracking.net');
     const refused = service.call('scan.start', { scannerId: 'takeover', target: { entityId: san } });
-    await expect(refused).rejects.toMatchObject({ code: 'target_refused' });
+    await expect(refused).rejects.toMatchObject({ code: 'out_of_scope' });
     const full = await service.call('scan.full', { target: { entityId: san } });
     const active = accepting('domain').filter((s) => s.manifest.mode === 'active');
     expect(full.skipped.map((s) => s.scannerId).sort()).toEqual(active.map((s) => s.manifest.id).sort());
@@ -115,7 +115,7 @@ describe('Full Scan', () => {
     expect(locked.reason).toContain('passive');
     await expect(
       service.call('scan.start', { scannerId: 'takeover', target: { text: 'nova-parcels.com' } }),
-    ).rejects.toBeInstanceOf(ApiError);
+    ).rejects.toMatchObject({ code: 'out_of_scope' });
     const lockedFull = await service.call('scan.full', { target: { text: 'nova-parcels.com' } });
     expect(lockedFull.skipped.length).toBe(active.length);
     await service.idle();

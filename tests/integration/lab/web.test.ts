@@ -2,7 +2,7 @@
 // TLS versions as listed, chains that verify against the lab root, each hostile behaviour seen
 // within a bounded time, and the wiring through ctx.net with scenario names and addresses.
 import { X509Certificate } from 'node:crypto';
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp } from 'node:net';
 import { type ConnectionOptions, connect as connectTls, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNet } from '../../../src/core/net';
@@ -11,6 +11,7 @@ import { Site, type Site as SiteSpec } from '../../../src/lab/scenario/schema';
 import { createLabCa } from '../../../src/lab/tls';
 import { startWebLab, type WebLab } from '../../../src/lab/web';
 import type { LabRoute, Net } from '../../../src/shared/scanner';
+import { exchange } from './raw-exchange';
 
 const SHOP = '203.0.113.10';
 const OLD = '203.0.113.20';
@@ -109,39 +110,6 @@ afterAll(async () => {
   await lab.stop();
   await dns.stop();
 });
-
-interface RawResult {
-  data: Buffer;
-  error: string | null;
-  /** How the exchange ended: the server closed, an error, or our own deadline. */
-  ended: 'close' | 'error' | 'timeout';
-}
-
-/** Sends `request` on a fresh connection and collects what comes back until the end or `ms`. */
-function exchange(socket: Socket | TLSSocket, request: string, ms: number, maxBytes = Infinity): Promise<RawResult> {
-  return new Promise((resolve) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    let error: string | null = null;
-    const finish = (ended: RawResult['ended']): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve({ data: Buffer.concat(parts), error, ended });
-    };
-    const timer = setTimeout(() => finish('timeout'), ms);
-    socket.on('data', (chunk: Buffer) => {
-      parts.push(chunk);
-      size += chunk.length;
-      if (size >= maxBytes) finish('close');
-    });
-    socket.on('error', (e: NodeJS.ErrnoException) => {
-      error = e.code ?? e.message;
-      finish('error');
-    });
-    socket.on('close', () => finish('close'));
-    socket.write(request);
-  });
-}
 
 function resourceCounts(): Map<string, number> {
   const counts = new Map<string, number>();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ScanReport, safeText, toCsv, toText } from '../../../src/cli/format';
+import { assessmentLines, type ScanReport, safeText, toCsv, toText } from '../../../src/cli/format';
+import type { Assessment } from '../../../src/shared/assessment';
+import { computeGrade, scoreCategory } from '../../../src/shared/grade';
 import type { Entity } from '../../../src/shared/model';
 
 const at = '2026-11-22T00:00:00.000Z';
@@ -19,6 +21,14 @@ const report = (entities: Entity[]): ScanReport => ({
   entities,
   relations: [],
   findings: [],
+  assessment: {
+    entity: entity(1, 'domain', 'x.test'),
+    grade: computeGrade({}),
+    signals: [],
+    pivots: [],
+    absences: [],
+    scannersRun: [],
+  },
 });
 
 describe('CLI output of hostile values', () => {
@@ -35,5 +45,40 @@ describe('CLI output of hostile values', () => {
     const text = toText(report([entity(1, 'organization', 'evil\u001b[2J\u202eexe.txt')]));
     expect(text.includes('\u001b') || text.includes('\u202e')).toBe(false);
     expect(safeText('a\u0007b')).toBe('a\uFFFDb');
+  });
+});
+
+describe('CLI assessment text', () => {
+  it('shows the grade with every point lost, unknown categories, signals, pivots and absences as plain text', () => {
+    const a: Assessment = {
+      entity: entity(1, 'domain', 'x.test'),
+      grade: computeGrade({
+        dnssec: scoreCategory('dnssec', 'dnssec', [{ points: 10, reason: 'zone not signed\u001b[31m' }]),
+        email: scoreCategory('email', 'email-security', []),
+      }),
+      signals: [{ level: 'red', text: 'Spoofable <script>', source: 'email', about: 'x.test' }],
+      pivots: [
+        {
+          entityId: 2,
+          type: 'ip',
+          value: '104.16.0.1',
+          role: 'address',
+          shared: 60,
+          class: 'shared infrastructure',
+          weak: 'CDN-fronted (Cloudflare): shared by unrelated sites, a weak pivot',
+        },
+      ],
+      absences: [{ text: 'No MX records: the domain receives no mail', source: 'dns' }],
+      scannersRun: ['dns'],
+    };
+    const text = assessmentLines(a).join('\n');
+    expect(text).toContain('Grade: D (50/100 over the categories known)');
+    expect(text).toContain('DNSSEC: 0/10');
+    expect(text).toContain('-10: zone not signed');
+    expect(text).toContain('SSL certificate: unknown (not scanned)');
+    expect(text).toContain('RED    Spoofable <script> (x.test)');
+    expect(text).toContain('address: 104.16.0.1 (shared infrastructure: 60 others share it; CDN-fronted (Cloudflare)');
+    expect(text).toContain('No MX records: the domain receives no mail [dns]');
+    expect(text.includes('\u001b')).toBe(false);
   });
 });

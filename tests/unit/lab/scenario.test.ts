@@ -4,22 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinScenario } from '../../../src/lab/builtin';
 import { scenarioJsonSchema } from '../../../src/lab/scenario/json-schema';
-import { loadScenario, parseScenario, ScenarioError } from '../../../src/lab/scenario/load';
+import { loadScenario, parseScenario } from '../../../src/lab/scenario/load';
+import { problemsOf } from './scenario-problems';
 
 const minimal = () => ({
   name: 'minimal',
   zones: [{ origin: 'example.test', records: [{ name: '@', type: 'A', data: '192.0.2.10' }] }],
 });
-
-function problemsOf(data: unknown): string[] {
-  try {
-    parseScenario(data, 'test.json');
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('scenario validation', () => {
   it('accepts the built-in scenarios', () => {
