@@ -3,6 +3,7 @@
 import type { Scanner } from '../shared/scanner';
 import { ctScanner } from './ct/scanner';
 import { dnsScanner } from './dns/scanner';
+import { dnssecScanner } from './dnssec/scanner';
 import { emailSecurityScanner } from './email-security/scanner';
 import { propagationScanner } from './propagation/scanner';
 import { takeoverScanner } from './takeover/scanner';
@@ -11,6 +12,7 @@ import { whoisScanner } from './whois/scanner';
 
 export const scanners: Scanner[] = [
   dnsScanner,
+  dnssecScanner,
   whoisScanner,
   emailSecurityScanner,
   propagationScanner,
