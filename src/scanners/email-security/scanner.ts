@@ -1,6 +1,8 @@
 // The email security scanner: can mail be forged in a domain's name? It reads MX, SPF (the whole
 // include tree), DMARC and DKIM keys through ctx.net.resolver, keeps every answer as evidence in
 // the dns scanner's style, and reports props, SPF include relations, findings and a verdict.
+
+import { gradePropKey } from '../../shared/grade';
 import type { EntityKey, JsonValue } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
@@ -30,7 +32,7 @@ import {
   type SpfProblemKind,
   VOID_LIMIT,
 } from './spf-walk';
-import { assessPosture, type Posture } from './verdict';
+import { assessPosture, emailGrade, type Posture } from './verdict';
 
 /** MX, TXT, _dmarc and the organisational domain's _dmarc. */
 const CORE_BUDGET = 4;
@@ -510,6 +512,7 @@ async function* scanDomain(name: string, ctx: ScanContext, refs: Refs, graph: Gr
       verdict: posture.verdict,
       reasons: posture.reasons,
     },
+    [gradePropKey('email')]: emailGrade(posture),
   });
   reportMx(name, mx, graph);
   const skippedNames = new Set<string>();

@@ -1,5 +1,6 @@
 // The email posture in one score and one verdict. Pure: the scanner feeds it what SPF, DMARC and
 // DKIM showed, and it says how far a stranger can send mail that passes as the domain's.
+import { type CategoryScore, GRADE_CATEGORIES, scoreCategory } from '../../shared/grade';
 import type { Severity } from '../../shared/model';
 import type { DmarcPolicy } from './dmarc';
 import type { SpfQualifier } from './spf';
@@ -27,6 +28,8 @@ export interface Posture {
   /** 0-3: one point each for an enforcing SPF, an enforcing DMARC policy, a DKIM key. */
   score: number;
   points: { spf: boolean; dmarc: boolean; dkim: boolean };
+  /** What each part of the score rests on, in words (the first three reasons). */
+  why: { spf: string; dmarc: string; dkim: string };
   verdict: Verdict;
   severity: Severity;
   reasons: string[];
@@ -87,12 +90,15 @@ export function assessPosture(input: PostureInput): Posture {
   const full = dmarc.pct === undefined || dmarc.pct === 100;
   const points = { spf: spfEnforcing, dmarc: dmarcEnforcing, dkim: dkim.usable > 0 };
   const score = Number(points.spf) + Number(points.dmarc) + Number(points.dkim);
-  const reasons = [spfReason(spf), dmarcReason(dmarc)];
-  reasons.push(
-    dkim.usable > 0
-      ? `DKIM: ${dkim.usable} key(s) found`
-      : `DKIM: no usable key found under the ${dkim.tried} selector(s) tried (others may exist)`,
-  );
+  const why = {
+    spf: spfReason(spf),
+    dmarc: dmarcReason(dmarc),
+    dkim:
+      dkim.usable > 0
+        ? `DKIM: ${dkim.usable} key(s) found`
+        : `DKIM: no usable key found under the ${dkim.tried} selector(s) tried (others may exist)`,
+  };
+  const reasons = [why.spf, why.dmarc, why.dkim];
 
   let verdict: Verdict;
   let severity: Severity;
@@ -130,5 +136,15 @@ export function assessPosture(input: PostureInput): Posture {
   if (input.nullMx && !spfEnforcing) {
     reasons.push('the domain accepts no mail (null MX) but does not say it sends none ("v=spf1 -all")');
   }
-  return { score, points, verdict, severity, reasons };
+  return { score, points, why, verdict, severity, reasons };
+}
+
+/** The email category of the grade: its weight split in three, each third lost with the reason it is missing. */
+export function emailGrade(posture: Posture): CategoryScore {
+  const third = GRADE_CATEGORIES.email.weight / 3;
+  const parts = ['spf', 'dmarc', 'dkim'] as const;
+  const lost = parts
+    .filter((part) => !posture.points[part])
+    .map((part) => ({ points: third, reason: posture.why[part] }));
+  return scoreCategory('email', 'email-security', lost);
 }

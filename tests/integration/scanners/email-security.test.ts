@@ -6,6 +6,7 @@ import { type DnsServer, startDnsServer } from '../../../src/lab/dns/server';
 import type { ZoneInput } from '../../../src/lab/dns/zone';
 import { DEFAULT_DKIM_SELECTORS } from '../../../src/scanners/email-security/manifest';
 import { emailSecurityScanner, SPF_BUDGET } from '../../../src/scanners/email-security/scanner';
+import { readCategoryScore } from '../../../src/shared/grade';
 import type { EntityKey, JsonValue } from '../../../src/shared/model';
 import type { Net, ScanInput } from '../../../src/shared/scanner';
 import { checkScanContract, runScanner, type ScanRun } from '../../helpers/scanner-harness';
@@ -144,6 +145,13 @@ describe('email-security scanner against the lab DNS server', () => {
   it('calls a domain with no SPF and no DMARC spoofable', async () => {
     const run = await scan('nospf.test');
     expect(security(run)).toMatchObject({ score: 0, verdict: 'spoofable' });
+    const grade = readCategoryScore(run.props, 'email');
+    expect(grade?.earned).toBe(0);
+    expect(grade?.lost.map((l) => l.reason.slice(0, 14))).toEqual([
+      'no SPF record:',
+      'no DMARC recor',
+      'DKIM: no usabl',
+    ]);
     expect(titled(run)).toEqual([
       ['medium', 'nospf.test publishes no SPF record'],
       ['medium', 'nospf.test publishes no DMARC record'],
@@ -165,6 +173,7 @@ describe('email-security scanner against the lab DNS server', () => {
   it('scores -all, p=reject and a DKIM key 3/3, with every answer as evidence', async () => {
     const run = await scan('strict.test');
     expect(security(run)).toMatchObject({ score: 3, verdict: 'not spoofable' });
+    expect(readCategoryScore(run.props, 'email')).toEqual({ earned: 10, lost: [], scanner: 'email-security' });
     expect(run.findings.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(finding(run, 'strict.test is protected against spoofing (email security 3/3)')?.detail).toContain(
       'DMARC p=reject: mail failing alignment is refused',
@@ -235,6 +244,7 @@ describe('email-security scanner against the lab DNS server', () => {
     const run = await scan('open.test');
     expect(titled(run)).toContainEqual(['critical', 'SPF of open.test ends "+all": anyone may send as open.test']);
     expect(security(run)).toMatchObject({ score: 1, verdict: 'spoofable' });
+    expect(readCategoryScore(run.props, 'email')?.earned).toBeCloseTo(10 / 3);
     expect(finding(run, /^open\.test is spoofable/)?.severity).toBe('high');
   });
 

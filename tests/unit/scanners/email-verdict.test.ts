@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assessPosture, type PostureInput } from '../../../src/scanners/email-security/verdict';
+import { assessPosture, emailGrade, type PostureInput } from '../../../src/scanners/email-security/verdict';
 
 const spf = (status: PostureInput['spf']['status'], ending?: PostureInput['spf']['ending']): PostureInput['spf'] =>
   ending === undefined ? { status } : { status, ending };
@@ -48,6 +48,24 @@ describe('email posture verdict', () => {
       dkim: dkim(0),
     });
     expect(inherited.reasons[1]).toBe('DMARC p=reject (inherited from example.com): mail failing alignment is refused');
+  });
+
+  it('grades email out of 10, a third lost per missing point with the reason it is missing', () => {
+    const none = emailGrade(assessPosture({ spf: spf('none'), dmarc: dmarc('none'), dkim: dkim(0) }));
+    expect(none.earned).toBe(0);
+    expect(none.scanner).toBe('email-security');
+    expect(none.lost.map((l) => l.reason)).toEqual([
+      'no SPF record: receivers cannot tell which servers may send for the domain',
+      'no DMARC record: receivers apply no policy to mail that fails SPF and DKIM alignment',
+      'DKIM: no usable key found under the 28 selector(s) tried (others may exist)',
+    ]);
+    const strict = emailGrade(assessPosture({ spf: spf('ok', '-'), dmarc: dmarc('ok', 'reject'), dkim: dkim(1) }));
+    expect(strict).toEqual({ earned: 10, lost: [], scanner: 'email-security' });
+    const monitoring = emailGrade(assessPosture({ spf: spf('ok', '~'), dmarc: dmarc('ok', 'none'), dkim: dkim(1) }));
+    expect(monitoring.earned).toBeCloseTo(20 / 3);
+    expect(monitoring.lost).toEqual([
+      { points: 10 / 3, reason: 'DMARC p=none: mail failing alignment is delivered as usual (monitoring only)' },
+    ]);
   });
 
   it('keeps its invariants for every input', () => {
