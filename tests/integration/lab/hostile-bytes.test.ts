@@ -1,12 +1,15 @@
 // The hostile scenario's raw bytes (invalid UTF-8 and NUL, written as { "base64": ... }) read back
 // over the real protocols from loopback: a TCP banner, an HTTP head and body, TXT rdata and WHOIS
-// answers arrive exactly as the scenario says, with nothing decoded or replaced on the way.
+// answers arrive exactly as the scenario says, with nothing decoded or replaced on the way; and
+// the DNS and WHOIS scanners read them without failing.
 import { connect } from 'node:net';
 import * as packet from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../../src/lab/lab';
+import { dnsScanner } from '../../../src/scanners/dns/scanner';
+import { whoisScanner } from '../../../src/scanners/whois/scanner';
 import type { Net } from '../../../src/shared/scanner';
-import { startLabNet } from '../../helpers/scanner-harness';
+import { runScanner, startLabNet } from '../../helpers/scanner-harness';
 import { askUdp } from './dnssec-verify';
 import { exchange } from './raw-exchange';
 
@@ -112,5 +115,19 @@ describe('hostile bytes over the wire', () => {
         '.test\r\n',
       ),
     );
+  });
+});
+
+describe('scanners reading the hostile bytes', () => {
+  it('dns: finishes and keeps the TXT bytes escaped in its evidence', async () => {
+    const run = await runScanner(dnsScanner, { type: 'domain', value: 'hostile-lab.com' }, net);
+    const text = run.evidence.map((e) => e.content).join('\n');
+    expect(text).toContain('IN\tTXT\tbytes: \\255\\254\\195( txt\\000nul\n');
+  });
+
+  it('whois: finishes and reads the registrar despite invalid UTF-8 in its name', async () => {
+    const run = await runScanner(whoisScanner, { type: 'domain', value: 'bytes-whois.com' }, net);
+    const registrar = run.entities.find((e) => e.entity.type === 'registrar');
+    expect(registrar?.entity.value).toMatch(/^Hostile Registrar /);
   });
 });
