@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { assess } from '../../src/core/assessment/assess';
 import {
   ApiError,
   type EventData,
@@ -28,6 +29,7 @@ import type {
   Run,
 } from '../../src/shared/model';
 import type { ScannerManifest } from '../../src/shared/scanner';
+import { outOfScopeReason, PASSIVE_ONLY_REASON } from '../../src/shared/scope';
 import { parseTarget } from '../../src/shared/target';
 
 const TYPES: Record<string, string> = {
@@ -79,6 +81,8 @@ interface CaseData {
   findings: Finding[];
   evidence: (EvidenceText & { entityId: number })[];
   observations: (Observation & { entityId: number })[];
+  /** Entities typed by the analyst or added to the scope. */
+  seeds: Set<number>;
 }
 
 export interface FakeBackend {
@@ -120,6 +124,7 @@ export async function startFakeBackend(rendererDir: string, answers: FakeAnswers
     const update = (patch: Partial<Run>, event: 'run.started' | 'run.progress' | 'run.finished') => {
       Object.assign(run, patch);
       emit(event, { ...run });
+      if (event === 'run.finished') endWaiters.get(run.id)?.();
     };
     setTimeout(() => update({ status: 'running', startedAt: now(), message: 'querying' }, 'run.started'), 80);
     setTimeout(() => update({ progress: 0.5, message: 'A, AAAA, MX, NS, TXT' }, 'run.progress'), 200);
@@ -199,6 +204,88 @@ export async function startFakeBackend(rendererDir: string, answers: FakeAnswers
     }, 350);
   };
 
+  const entityOf = (c: CaseData, id: number): Entity => {
+    const e = c.entities.find((x) => x.id === id);
+    if (!e) throw new ApiError('not_found', `no entity ${id}`, 'params.entityId');
+    return e;
+  };
+
+  const admit = (c: CaseData, t: { text: string } | { entityId: number } | EntityKey): Entity => {
+    if ('entityId' in t) return entityOf(c, t.entityId);
+    const parsed = parseTarget('text' in t ? t.text : t.value);
+    if (!parsed.ok) throw new ApiError('invalid_target', parsed.error, 'params.target');
+    if (parsed.target.internal && !c.info.settings.allowPrivateTargets) {
+      throw new ApiError('target_refused', `${parsed.target.key.value} is ${parsed.target.internal}`, 'params.target');
+    }
+    const target = upsertEntity(c, parsed.target.key, parsed.target.unicode ? { unicode: parsed.target.unicode } : {});
+    c.seeds.add(target.id);
+    return target;
+  };
+
+  /** Hops from the nearest seed, as the real store counts them (relations either way). */
+  const scopeOf = (c: CaseData, entity: Entity) => {
+    const { passiveOnly, scopeDistance } = c.info.settings;
+    let frontier = new Set([entity.id]);
+    const seen = new Set(frontier);
+    let distance: number | null = null;
+    for (let d = 0; d <= scopeDistance; d++) {
+      if ([...frontier].some((id) => c.seeds.has(id))) {
+        distance = d;
+        break;
+      }
+      const next = new Set<number>();
+      for (const r of c.relations) {
+        for (const [a, b] of [
+          [r.from, r.to],
+          [r.to, r.from],
+        ] as const) {
+          if (frontier.has(a) && !seen.has(b)) {
+            seen.add(b);
+            next.add(b);
+          }
+        }
+      }
+      frontier = next;
+    }
+    if (passiveOnly) return { distance, activeAllowed: false, reason: PASSIVE_ONLY_REASON };
+    if (distance === null) {
+      return {
+        distance,
+        activeAllowed: false,
+        reason: outOfScopeReason(entity.value, scopeDistance),
+      };
+    }
+    return { distance, activeAllowed: true, reason: null };
+  };
+
+  const endWaiters = new Map<number, () => void>();
+  const ended = (runId: number) => new Promise<void>((resolve) => endWaiters.set(runId, resolve));
+
+  const startRun = (c: CaseData, scanner: ScannerManifest, target: Entity): Run => {
+    const run: Run = {
+      id: nextId++,
+      scannerId: scanner.id,
+      target: { type: target.type, value: target.value },
+      targetEntityId: target.id,
+      status: 'queued',
+      progress: 0,
+      message: '',
+      error: null,
+      createdAt: now(),
+      startedAt: null,
+      endedAt: null,
+    };
+    c.runs.push(run);
+    setTimeout(() => emit('run.queued', { ...run }), 0);
+    if (scanner.id === 'tls') {
+      setTimeout(() => {
+        Object.assign(run, { status: 'running', startedAt: now(), progress: 0.3, message: 'connecting to 443' });
+        emit('run.started', { ...run });
+      }, 80);
+    } else runScan(c, run, target);
+    return { ...run };
+  };
+
   const handlers: { [M in MethodName]: (p: never) => Result<M> } = {
     'case.create': (p: { name: string }) => {
       const path = `/fake/cases/${p.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${nextId++}.sqlite`;
@@ -207,9 +294,18 @@ export async function startFakeBackend(rendererDir: string, answers: FakeAnswers
         name: p.name,
         createdAt: now(),
         schemaVersion: 1,
-        settings: { allowPrivateTargets: false },
+        settings: { allowPrivateTargets: false, passiveOnly: false, scopeDistance: 1 },
       };
-      current = { info, entities: [], relations: [], runs: [], findings: [], evidence: [], observations: [] };
+      current = {
+        info,
+        entities: [],
+        relations: [],
+        runs: [],
+        findings: [],
+        evidence: [],
+        observations: [],
+        seeds: new Set(),
+      };
       cases.set(path, current);
       emit('case.changed', info);
       return info;
@@ -245,46 +341,49 @@ export async function startFakeBackend(rendererDir: string, answers: FakeAnswers
       const c = need();
       const scanner = FAKE_SCANNERS.find((s) => s.id === p.scannerId);
       if (!scanner) throw new ApiError('scanner_unavailable', `no scanner "${p.scannerId}"`, 'params.scannerId');
-      let target: Entity;
-      if ('entityId' in p.target) {
-        const id = p.target.entityId;
-        const e = c.entities.find((x) => x.id === id);
-        if (!e) throw new ApiError('not_found', `no entity ${id}`, 'params.target.entityId');
-        target = e;
-      } else {
-        const parsed = parseTarget('text' in p.target ? p.target.text : p.target.value);
-        if (!parsed.ok) throw new ApiError('invalid_target', parsed.error, 'params.target');
-        if (parsed.target.internal && !c.info.settings.allowPrivateTargets) {
-          throw new ApiError(
-            'target_refused',
-            `${parsed.target.key.value} is ${parsed.target.internal}`,
-            'params.target',
-          );
-        }
-        target = upsertEntity(c, parsed.target.key, parsed.target.unicode ? { unicode: parsed.target.unicode } : {});
+      const target = admit(c, p.target);
+      const scope = scopeOf(c, target);
+      if (scanner.mode === 'active' && !scope.activeAllowed) {
+        throw new ApiError('out_of_scope', `${scanner.title} is active: ${scope.reason}`, 'params.target');
       }
-      const run: Run = {
-        id: nextId++,
-        scannerId: scanner.id,
-        target: { type: target.type, value: target.value },
+      return [startRun(c, scanner, target)];
+    },
+    'scan.full': (p: { target: { text: string } | { entityId: number } | EntityKey }) => {
+      const c = need();
+      const target = admit(c, p.target);
+      const scope = scopeOf(c, target);
+      const applicable = FAKE_SCANNERS.filter((s) => s.accepts.includes(target.type));
+      const refused = applicable.filter((s) => s.mode === 'active' && !scope.activeAllowed);
+      const runs = applicable.filter((s) => !refused.includes(s)).map((s) => startRun(c, s, target));
+      Promise.all(runs.map((r) => ended(r.id))).then(
+        () => emit('fullScan.finished', { targetEntityId: target.id, runIds: runs.map((r) => r.id) }),
+        () => {},
+      );
+      return {
         targetEntityId: target.id,
-        status: 'queued',
-        progress: 0,
-        message: '',
-        error: null,
-        createdAt: now(),
-        startedAt: null,
-        endedAt: null,
+        runs,
+        phase2: [],
+        skipped: refused.map((s) => ({ scannerId: s.id, reason: `${target.value}: ${scope.reason}` })),
       };
-      c.runs.push(run);
-      setTimeout(() => emit('run.queued', { ...run }), 0);
-      if (scanner.id === 'tls') {
-        setTimeout(() => {
-          Object.assign(run, { status: 'running', startedAt: now(), progress: 0.3, message: 'connecting to 443' });
-          emit('run.started', { ...run });
-        }, 80);
-      } else runScan(c, run, target);
-      return [{ ...run }];
+    },
+    'scope.add': (p: { entityId: number }) => {
+      const c = need();
+      const entity = entityOf(c, p.entityId);
+      c.seeds.add(entity.id);
+      return entity;
+    },
+    'scope.check': (p: { entityId: number }) => {
+      const c = need();
+      return scopeOf(c, entityOf(c, p.entityId));
+    },
+    'assessment.get': (p: { entityId: number }) => {
+      const c = need();
+      return assess({
+        target: entityOf(c, p.entityId),
+        graph: { entities: c.entities, relations: c.relations },
+        findings: c.findings,
+        runs: c.runs,
+      });
     },
     'scan.cancel': (p: { runId: number }) => {
       const run = need().runs.find((r) => r.id === p.runId);
@@ -293,6 +392,7 @@ export async function startFakeBackend(rendererDir: string, answers: FakeAnswers
       }
       Object.assign(run, { status: 'cancelled', endedAt: now(), message: 'cancelled by the analyst' });
       emit('run.finished', { ...run });
+      endWaiters.get(run.id)?.();
       return null;
     },
     'runs.list': () => need().runs,

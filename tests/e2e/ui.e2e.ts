@@ -98,7 +98,7 @@ describe('workbench UI (fake backend)', () => {
     const domain = await waitForNode(page, 'domain', 'nova-parcels.com');
     await clickNode(page, domain);
     await page.getByTestId('entity-value').getByText('nova-parcels.com').waitFor();
-    await page.getByText('No SPF record').waitFor();
+    await page.locator('.finding-title', { hasText: 'No SPF record' }).waitFor();
     await page.locator('details.evidence summary').first().click();
     const pre = page.locator('pre.evidence-text').first();
     expect(await pre.textContent()).toContain(XSS);
@@ -110,7 +110,7 @@ describe('workbench UI (fake backend)', () => {
     await page.getByTestId('entity-value').getByText(XSS).waitFor();
     expect(await readXss(page)).toBeUndefined();
     await clickNode(page, domain);
-    await page.getByText('No SPF record').waitFor();
+    await page.locator('.finding-title', { hasText: 'No SPF record' }).waitFor();
     await page.locator('details.evidence summary').first().click();
     await page.screenshot({ path: screenshotPath('ui-5-side-panel') });
   });
@@ -135,7 +135,7 @@ describe('workbench UI (fake backend)', () => {
         .evaluate((el) => el === el.ownerDocument.activeElement),
     ).toBe(true);
     const items = await menu.getByRole('menuitem').allTextContents();
-    expect(items).toEqual(['DNS recordspassive', 'TLS certificateactive']);
+    expect(items).toEqual(['Full Scan', 'DNS recordspassive', 'TLS certificateactive']);
     await page.screenshot({ path: screenshotPath('ui-6-context-menu') });
     await menu.getByRole('menuitem', { name: /DNS records/ }).click();
     await menu.waitFor({ state: 'detached' });

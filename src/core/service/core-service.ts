@@ -15,6 +15,7 @@ import {
 import type { Assessment } from '../../shared/assessment';
 import type { CaseInfo, Entity, EntityKey, Props, Run } from '../../shared/model';
 import type { NetConfig, ScannerManifest } from '../../shared/scanner';
+import { outOfScopeReason, PASSIVE_ONLY_REASON } from '../../shared/scope';
 import { internalAddressClass, parseTarget } from '../../shared/target';
 import { assess } from '../assessment/assess';
 import type { WorkerLauncher } from '../scan/launcher';
@@ -298,6 +299,7 @@ export class CoreService {
       input: { ...key, props: entity.props },
       options,
       timeoutMs: manifest.timeoutMs,
+      policy: { allowInternal: open.info.settings.allowPrivateTargets },
     });
     return run;
   }
@@ -318,12 +320,12 @@ export class CoreService {
   private async scopeOf(open: OpenCase, entity: Entity): Promise<Result<'scope.check'>> {
     const { passiveOnly, scopeDistance } = open.info.settings;
     const distance = await open.store.scopeDistance(entity.id, scopeDistance);
-    if (passiveOnly) return { distance, activeAllowed: false, reason: 'the case is locked to passive modules' };
+    if (passiveOnly) return { distance, activeAllowed: false, reason: PASSIVE_ONLY_REASON };
     if (distance === null) {
       return {
         distance,
         activeAllowed: false,
-        reason: `${entity.value} is more than ${scopeDistance} hop${scopeDistance === 1 ? '' : 's'} from the case's seeds; add it to the scope to run active modules on it`,
+        reason: outOfScopeReason(entity.value, scopeDistance),
       };
     }
     return { distance, activeAllowed: true, reason: null };

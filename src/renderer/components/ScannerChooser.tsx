@@ -1,9 +1,12 @@
-// Every scanner that accepts an entity's type, as a menu; choosing one starts it on the entity.
-// Shared by the graph's context menu and the side panel's "Run scanner…" button.
-import { type KeyboardEvent, useEffect, useRef } from 'react';
+// Every scanner that accepts an entity's type, as a menu, under a Full Scan of the entity;
+// choosing one starts it. Active scanners are offered only where the case's scope allows, with
+// the reason and an "Add to scope" item where it does not. Shared by the graph's context menu
+// and the side panel's "Run scanner…" button.
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import type { ScopeStatus } from '../../shared/api';
 import type { Entity } from '../../shared/model';
 import { scannersFor } from '../model/scanners';
-import { scanEntity } from '../store/actions';
+import { addToScope, fullScan, scanEntity } from '../store/actions';
 import { useApp, useServices } from '../store/context';
 import { ErrorText } from './ErrorText';
 import { ModeBadge } from './ModeBadge';
@@ -21,8 +24,25 @@ export function ScannerChooser({
 }) {
   const { client, store } = useServices();
   const scanners = useApp((s) => s.scanners);
+  const settings = useApp((s) => s.caseSlice.current?.settings);
   const { run, busy, error } = useAction((scannerId: string) => scanEntity(client, store, scannerId, entity.id));
+  const full = useAction(() => fullScan(client, store, { entityId: entity.id }));
+  const widen = useAction(() => addToScope(client, store, entity.id));
+  const [scope, setScope] = useState<ScopeStatus | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: settings and scope changes are refetch triggers
+  useEffect(() => {
+    let live = true;
+    client
+      .call('scope.check', { entityId: entity.id })
+      .then((status) => live && setScope(status))
+      .catch(() => live && setScope(null));
+    return () => {
+      live = false;
+    };
+  }, [client, entity.id, settings, widen.busy]);
   const applicable = scannersFor(entity.type, scanners);
+  const outOfScope = scope !== null && !scope.activeAllowed;
+  const anyBusy = busy || full.busy || widen.busy;
   const menuRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (autoFocus) menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
@@ -41,25 +61,62 @@ export function ScannerChooser({
     <div className="scanner-chooser">
       {applicable.length === 0 ? <p className="muted menu-empty">No scanner accepts a {entity.type}.</p> : null}
       <div role="menu" aria-label="Scanners" ref={menuRef} onKeyDown={onKeyDown}>
-        {applicable.map((s) => (
+        {applicable.length > 0 ? (
           <button
-            key={s.id}
+            type="button"
+            role="menuitem"
+            className="menu-item full-scan-item"
+            data-scanner-id="full-scan"
+            title="Every module that accepts this entity, in two phases; active ones only within the scope"
+            disabled={anyBusy}
+            onClick={async () => {
+              if (await full.run()) onStarted();
+            }}
+          >
+            <span className="scanner-title">Full Scan</span>
+            {outOfScope ? <span className="muted">passive only</span> : null}
+          </button>
+        ) : null}
+        {outOfScope && !settings?.passiveOnly ? (
+          <button
             type="button"
             role="menuitem"
             className="menu-item"
-            data-scanner-id={s.id}
-            title={s.description}
-            disabled={busy}
-            onClick={async () => {
-              if (await run(s.id)) onStarted();
-            }}
+            data-scanner-id="add-to-scope"
+            title="Make this entity a seed of the case, so active modules may run on it"
+            disabled={anyBusy}
+            onClick={() => void widen.run()}
           >
-            <span className="scanner-title">{s.title}</span>
-            <ModeBadge mode={s.mode} />
+            <span className="scanner-title">Add to scope</span>
           </button>
-        ))}
+        ) : null}
+        {applicable.map((s) => {
+          const refused = s.mode === 'active' && outOfScope;
+          return (
+            <button
+              key={s.id}
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              data-scanner-id={s.id}
+              title={refused ? (scope?.reason ?? s.description) : s.description}
+              disabled={anyBusy || refused}
+              onClick={async () => {
+                if (await run(s.id)) onStarted();
+              }}
+            >
+              <span className="scanner-title">{s.title}</span>
+              <ModeBadge mode={s.mode} />
+            </button>
+          );
+        })}
       </div>
-      <ErrorText error={error} />
+      {outOfScope && scope?.reason ? (
+        <p className="muted scope-note" data-testid="scope-note">
+          Active modules: {scope.reason}
+        </p>
+      ) : null}
+      <ErrorText error={error ?? full.error ?? widen.error} />
     </div>
   );
 }

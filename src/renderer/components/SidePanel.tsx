@@ -1,12 +1,13 @@
 // Everything known about the selected entity, fetched with entity.get and refetched when new
 // results touch it: identity, properties, links, findings, observations and raw evidence.
 import { useEffect, useState } from 'react';
-import type { EntityDetail } from '../../shared/model';
+import type { EntityDetail, EntityType } from '../../shared/model';
 import { toApiError } from '../api/validate';
 import { ENTITY_STYLES } from '../model/entity-style';
 import { formatTime } from '../model/format';
 import { displayValue, neighbours } from '../model/graph';
 import { useApp, useServices } from '../store/context';
+import { AssessmentPanel } from './AssessmentPanel';
 import { ErrorText } from './ErrorText';
 import { EvidenceList } from './EvidenceList';
 import { FindingList } from './FindingList';
@@ -30,6 +31,9 @@ function useEntityDetail(entityId: number | null, revision: number) {
   }, [client, entityId, revision]);
   return state && state.id === entityId ? state : null;
 }
+
+/** The entity types a Full Scan starts from, and so the ones with an Overall Assessment. */
+const ASSESSED: EntityType[] = ['domain', 'ip', 'email'];
 
 export function SidePanel() {
   const entityId = useApp((s) => s.selection.entityId);
@@ -88,6 +92,8 @@ export function SidePanel() {
         </dl>
       </header>
       <ErrorText error={loaded?.error ?? null} />
+
+      {ASSESSED.includes(entity.type) ? <AssessmentPanel entityId={entity.id} /> : null}
 
       <section>
         <h3>Properties</h3>

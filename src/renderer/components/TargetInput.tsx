@@ -4,10 +4,11 @@ import { useId, useState } from 'react';
 import { parseTarget } from '../../shared/target';
 import { chosenScanners } from '../model/scanners';
 import { checkTarget } from '../model/target';
-import { startScans, updateSettings } from '../store/actions';
+import { fullScan, startScans, updateSettings } from '../store/actions';
 import { useApp, useServices } from '../store/context';
 import { ErrorText } from './ErrorText';
 import { ScannerPicker } from './ScannerPicker';
+import { ScopeControls } from './ScopeControls';
 import { useAction } from './use-action';
 
 export function TargetInput() {
@@ -21,6 +22,8 @@ export function TargetInput() {
   // Scanners flipped from their default (passive on, active off), by id.
   const [toggled, setToggled] = useState<ReadonlySet<string>>(new Set());
   const scan = useAction((t: string, ids: string[]) => startScans(client, store, t, ids));
+  const full = useAction((t: string) => fullScan(client, store, { text: t }));
+  const [skipped, setSkipped] = useState<string[]>([]);
   const settings = useAction((allow: boolean) => updateSettings(client, store, { allowPrivateTargets: allow }));
   // The toggle shows the asked-for state while the backend confirms it (and reverts on refusal).
   const [allowPending, setAllowPending] = useState<boolean | null>(null);
@@ -33,20 +36,34 @@ export function TargetInput() {
   const invalidMessage =
     check.state === 'invalid' ? check.error : check.state === 'empty' && submitted ? emptyMessage() : null;
 
-  const submit = async () => {
+  /** Whether the typed target can be scanned now; says why not where the analyst must act. */
+  const ready = (): boolean => {
     setSubmitted(true);
     scan.clearError();
-    if (check.state !== 'valid') return;
+    full.clearError();
+    setSkipped([]);
+    if (check.state !== 'valid') return false;
     if (!current) {
       setNeedCase(true);
-      return;
+      return false;
     }
-    if (check.blockedInternal || chosen.length === 0) return;
+    return !check.blockedInternal;
+  };
+
+  const submit = async () => {
+    if (!ready() || chosen.length === 0) return;
     await scan.run(
       text.trim(),
       chosen.map((s) => s.id),
     );
   };
+
+  const submitFull = async () => {
+    if (!ready()) return;
+    const started = await full.run(text.trim());
+    if (started) setSkipped(started.skipped.map((s) => `${s.scannerId}: ${s.reason}`));
+  };
+  const error = scan.error ?? full.error;
 
   return (
     <section className="target-bar" aria-label="Scan a target">
@@ -87,12 +104,20 @@ export function TargetInput() {
         />
         <button
           type="submit"
-          className="primary"
           disabled={
             scan.busy || (check.state === 'valid' && current != null && (check.blockedInternal || chosen.length === 0))
           }
         >
           Scan
+        </button>
+        <button
+          type="button"
+          className="primary"
+          title="Every module that accepts the target, in two phases, then the grade and the Overall Assessment"
+          disabled={full.busy || (check.state === 'valid' && current != null && check.blockedInternal)}
+          onClick={() => void submitFull()}
+        >
+          Full Scan
         </button>
         <div className="target-messages">
           {invalidMessage ? (
@@ -142,12 +167,25 @@ export function TargetInput() {
           </button>
         </div>
       ) : null}
-      {scan.error ? (
+      {error ? (
         <p className="error-text" role="alert" data-testid="scan-error">
-          {scan.error.message}
-          {scan.error.field ? ` (${scan.error.field})` : ''}
+          {error.message}
+          {error.field ? ` (${error.field})` : ''}
         </p>
       ) : null}
+      {skipped.length > 0 ? (
+        <details className="skipped" data-testid="skipped-modules">
+          <summary>
+            {skipped.length} module{skipped.length === 1 ? '' : 's'} skipped by the scope
+          </summary>
+          <ul>
+            {skipped.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {current ? <ScopeControls current={current} /> : null}
     </section>
   );
 }

@@ -105,6 +105,14 @@ export function reduceEvent<E extends EventName>(state: AppData, event: E, data:
       return addGraph(state, data as EventData<'graph.added'>);
     case 'case.changed':
       return switchCase(state, data as EventData<'case.changed'>);
+    case 'fullScan.finished': {
+      // The assessment of the scanned target is now complete: refetch it if it is on show.
+      const sel = state.selection.entityId;
+      const done = data as EventData<'fullScan.finished'>;
+      return sel === done.targetEntityId
+        ? { selection: { entityId: sel, revision: state.selection.revision + 1 } }
+        : {};
+    }
     default:
       return {};
   }

@@ -104,6 +104,23 @@ export async function scanEntity(
   return runs;
 }
 
+/** A Full Scan of typed text or of an entity; its phase 1 runs land in the run list at once. */
+export async function fullScan(
+  client: ApiClient,
+  store: AppStore,
+  target: { text: string } | { entityId: number },
+): Promise<Result<'scan.full'>> {
+  const started = await client.call('scan.full', { target });
+  store.getState().addRuns(started.runs);
+  return started;
+}
+
+/** Makes the entity a seed, so active modules may run on it; the selection refetches what depends on scope. */
+export async function addToScope(client: ApiClient, store: AppStore, entityId: number): Promise<void> {
+  await client.call('scope.add', { entityId });
+  store.getState().touchSelection();
+}
+
 export async function cancelRun(client: ApiClient, runId: number): Promise<void> {
   await client.call('scan.cancel', { runId });
 }

@@ -25,6 +25,8 @@ export interface AppActions {
   setScanners(scanners: ScannerManifest[]): void;
   setApp(app: AppInfo): void;
   select(entityId: number | null): void;
+  /** Refetch what the side panel shows about the selection. */
+  touchSelection(): void;
   setConnection(state: ConnectionState): void;
   setDialog(dialog: AppData['dialog']): void;
   report(message: string): void;
@@ -48,6 +50,7 @@ export function createAppStore(): AppStore {
       set((s) =>
         s.selection.entityId === entityId ? {} : { selection: { entityId, revision: s.selection.revision + 1 } },
       ),
+    touchSelection: () => set((s) => ({ selection: { ...s.selection, revision: s.selection.revision + 1 } })),
     setConnection: (connection) => set({ connection }),
     setDialog: (dialog) => set({ dialog }),
     report: (message) => set((s) => addProblem(s, message)),
