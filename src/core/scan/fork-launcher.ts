@@ -1,10 +1,11 @@
 // Scanner workers as Node child processes (web shell, CLI, tests).
 import { fork } from 'node:child_process';
-import { workerEntry } from '../runtime/entry';
+import { type WorkerEntry, workerEntry } from '../runtime/entry';
 import { type WorkerHandle, type WorkerLauncher, workerEnv } from './launcher';
 
 export class ForkLauncher implements WorkerLauncher {
-  private readonly entry = workerEntry(import.meta.url, './scan-worker', 'scan-worker.js');
+  /** @param entry the worker to fork: by default the one beside this module (source under tsx, else the bundle). */
+  constructor(private readonly entry: WorkerEntry = workerEntry(import.meta.url, './scan-worker', 'scan-worker.js')) {}
 
   spawn(): WorkerHandle {
     const child = fork(this.entry.file, [], {
