@@ -41,6 +41,11 @@ export const RELATION_KINDS = [
   'has_abuse_contact',
   // Email: a domain's SPF record includes (or redirects to) another domain's.
   'spf_include',
+  // Web: a site's technology; the domains its page loads scripts from; the social profiles and
+  // email addresses its page mentions.
+  'uses_technology',
+  'loads_script_from',
+  'mentions',
 ] as const;
 export const RelationKind = z.enum(RELATION_KINDS);
 export type RelationKind = z.infer<typeof RelationKind>;
