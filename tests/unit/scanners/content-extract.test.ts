@@ -58,7 +58,7 @@ describe('HTML reader', () => {
   it('reads crafted 1 MB pages in one pass', () => {
     // Each shape would cost quadratic time to a reader that rescans: measured relative to a plain page.
     const size = 1024 * 1024;
-    const shapes = ['<', '<a ', '<a b=', '<a b="', '<!--', '<script>', '&#', '<a href=\'x\' ', '</'];
+    const shapes = ['<', '<a ', '<a b=', '<a b="', '<!--', '<script>', '&#', "<a href='x' ", '</'];
     const time = (html: string) => {
       const start = performance.now();
       parseHtml(html, ALL);
@@ -103,7 +103,10 @@ describe('page extractors', () => {
   });
 
   it('take every form on an HTTP page as posting over HTTP, and report no mixed content there', () => {
-    const content = extractContent('<img src="http://x.example/a.png"><form><input name="q"></form>', 'http://example.com/');
+    const content = extractContent(
+      '<img src="http://x.example/a.png"><form><input name="q"></form>',
+      'http://example.com/',
+    );
     expect(content.mixed).toEqual([]);
     expect(content.insecureForms).toEqual([
       { action: 'http://example.com/', method: 'GET', fields: ['q'], secret: false, elsewhere: false },

@@ -98,7 +98,10 @@ describe('sitemaps', () => {
   it('read any input without throwing, within their caps', () => {
     const limits = { maxLocs: 5, maxLoc: 40, maxInflated: 1024 };
     const piece = fc.constantFrom('<loc>', '</loc>', '<urlset>', '<![CDATA[', ']]>', '&amp;', '&#x41;', 'x', ' ');
-    const input = fc.oneof(fc.string({ maxLength: 2000 }), fc.array(piece, { maxLength: 300 }).map((a) => a.join('')));
+    const input = fc.oneof(
+      fc.string({ maxLength: 2000 }),
+      fc.array(piece, { maxLength: 300 }).map((a) => a.join('')),
+    );
     fc.assert(
       fc.property(input, (xml) => {
         const sitemap = parseSitemap(xml, limits);
