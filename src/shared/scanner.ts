@@ -2,6 +2,7 @@
 // (scan events, validated when they leave the worker), and what it is given (the context).
 import * as z from 'zod';
 import { EntityKey, EntityType, JsonValue, Props, RelationKind, Severity } from './model';
+import { canonicalIp, internalAddressClass } from './target';
 
 export const ScannerOption = z.object({
   key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
@@ -239,11 +240,42 @@ export interface ScanLogger {
   warn(message: string): void;
 }
 
+/** What the core decided a run may touch; plain data, so it crosses into the worker. */
+export const ScanPolicyData = z.object({
+  /** The case allows internal targets (its settings or its scope). */
+  allowInternal: z.boolean(),
+});
+export type ScanPolicyData = z.infer<typeof ScanPolicyData>;
+
+/** The rules an active scanner applies to every address it is about to contact. */
+export interface ScanPolicy {
+  /** Why `ip` must not be contacted (a private, loopback, link-local or other non-public address), or undefined. */
+  refuses(ip: string): string | undefined;
+}
+
+/**
+ * Non-public addresses are refused unless the case allows internal targets. In the lab, scenario
+ * addresses are labels for loopback servers and allowed; the machine's own loopback is not.
+ */
+export function scanPolicy(data: ScanPolicyData, lab?: LabWiring): ScanPolicy {
+  const scenario = new Set(lab?.routes.map((route) => canonicalIp(route.address) ?? route.address));
+  return {
+    refuses(ip) {
+      const canonical = canonicalIp(ip);
+      if (canonical === undefined) return `${ip} is not an IP address`;
+      const range = internalAddressClass(canonical);
+      if (range === undefined || data.allowInternal || scenario.has(canonical)) return undefined;
+      return `${canonical} is a ${range} address`;
+    },
+  };
+}
+
 export interface ScanContext {
   net: Net;
   signal: AbortSignal;
   options: Record<string, JsonValue>;
   log: ScanLogger;
+  policy: ScanPolicy;
 }
 
 export interface ScanInput extends EntityKey {

@@ -17,6 +17,8 @@ import {
   ScanEvent,
   type ScanInput,
   type Scanner,
+  type ScanPolicy,
+  scanPolicy,
 } from '../../src/shared/scanner';
 
 export type EventOf<K extends ScanEvent['kind']> = Extract<ScanEvent, { kind: K }>;
@@ -45,7 +47,10 @@ export async function runScanner(
   input: HarnessInput,
   net: Net,
   options: Record<string, JsonValue> = {},
-  { signal = new AbortController().signal }: { signal?: AbortSignal } = {},
+  {
+    signal = new AbortController().signal,
+    policy = scanPolicy({ allowInternal: false }),
+  }: { signal?: AbortSignal; policy?: ScanPolicy } = {},
 ): Promise<ScanRun> {
   const logs: string[] = [];
   const log = (message: string): void => {
@@ -54,7 +59,7 @@ export async function runScanner(
   const events: ScanEvent[] = [];
   for await (const event of scanner.run(
     { ...input, props: input.props ?? {} },
-    { net, signal, options, log: { debug: log, info: log, warn: log } },
+    { net, signal, options, log: { debug: log, info: log, warn: log }, policy },
   )) {
     const parsed = ScanEvent.safeParse(event);
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);

@@ -2,7 +2,7 @@
 // a worker runs code that parses hostile data, so what it says is checked before it is used.
 import * as z from 'zod';
 import { EntityKey, JsonValue, Props } from '../../shared/model';
-import { NetConfig, ScanEvent } from '../../shared/scanner';
+import { NetConfig, ScanEvent, ScanPolicyData } from '../../shared/scanner';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -14,6 +14,7 @@ export const HostToWorker = z.discriminatedUnion('type', [
     input: EntityKey.extend({ props: Props }),
     options: z.record(z.string(), JsonValue),
     net: NetConfig,
+    policy: ScanPolicyData,
   }),
   z.object({ type: z.literal('cancel') }),
 ]);

@@ -1,6 +1,6 @@
 // What runs inside a scanner worker process: receives one start frame, runs that scanner with
 // a fresh ctx, streams its events back, and stops on cancel. Transport-free, so it is testable.
-import type { Net, NetConfig, Scanner } from '../../shared/scanner';
+import { type Net, type NetConfig, type Scanner, scanPolicy } from '../../shared/scanner';
 import { HostToWorker, PROTOCOL_VERSION, type WorkerToHost } from './worker-protocol';
 
 export interface WorkerPort {
@@ -9,7 +9,7 @@ export interface WorkerPort {
 }
 
 export interface WorkerDeps {
-  findScanner(id: string): Scanner | undefined;
+  loadScanner(id: string): Promise<Scanner | undefined>;
   createNet(config: NetConfig): Net;
 }
 
@@ -33,7 +33,17 @@ export function serveScanWorker(port: WorkerPort, deps: WorkerDeps): void {
     }
     if (started) return;
     started = true;
-    const scanner = deps.findScanner(message.scannerId);
+    void run(message);
+  });
+
+  async function run(message: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
+    let scanner: Scanner | undefined;
+    try {
+      scanner = await deps.loadScanner(message.scannerId);
+    } catch (error) {
+      port.send({ type: 'error', message: `could not load scanner "${message.scannerId}": ${errorText(error)}` });
+      return;
+    }
     if (!scanner) {
       port.send({ type: 'error', message: `no scanner "${message.scannerId}"` });
       return;
@@ -45,19 +55,18 @@ export function serveScanWorker(port: WorkerPort, deps: WorkerDeps): void {
       signal: abort.signal,
       options: message.options,
       log: { debug: log('debug'), info: log('info'), warn: log('warn') },
+      policy: scanPolicy(message.policy, message.net.lab),
     };
-    void (async () => {
-      try {
-        for await (const event of scanner.run(message.input, ctx)) {
-          if (abort.signal.aborted) break;
-          port.send({ type: 'event', event });
-        }
-        if (abort.signal.aborted) port.send({ type: 'error', message: 'cancelled' });
-        else port.send({ type: 'done' });
-      } catch (error) {
-        port.send({ type: 'error', message: abort.signal.aborted ? 'cancelled' : errorText(error) });
+    try {
+      for await (const event of scanner.run(message.input, ctx)) {
+        if (abort.signal.aborted) break;
+        port.send({ type: 'event', event });
       }
-    })();
-  });
+      if (abort.signal.aborted) port.send({ type: 'error', message: 'cancelled' });
+      else port.send({ type: 'done' });
+    } catch (error) {
+      port.send({ type: 'error', message: abort.signal.aborted ? 'cancelled' : errorText(error) });
+    }
+  }
   port.send({ type: 'ready', version: PROTOCOL_VERSION });
 }

@@ -9,7 +9,7 @@ import { builtinScenario } from '../../../src/lab/builtin';
 import { type Lab, startLab } from '../../../src/lab/lab';
 import { loadScenario } from '../../../src/lab/scenario/load';
 import { dnsScanner } from '../../../src/scanners/dns/scanner';
-import type { Net, ScanEvent } from '../../../src/shared/scanner';
+import { type Net, type ScanEvent, scanPolicy } from '../../../src/shared/scanner';
 
 const nova = loadScenario(builtinScenario('nova-parcels'));
 let lab: Lab;
@@ -26,7 +26,13 @@ async function scan(value: string): Promise<ScanEvent[]> {
   const log = () => {};
   for await (const event of dnsScanner.run(
     { type: 'domain', value, props: {} },
-    { net, signal: new AbortController().signal, options: {}, log: { debug: log, info: log, warn: log } },
+    {
+      net,
+      signal: new AbortController().signal,
+      options: {},
+      log: { debug: log, info: log, warn: log },
+      policy: scanPolicy({ allowInternal: false }, lab.net.lab),
+    },
   )) {
     events.push(event);
   }
