@@ -9,6 +9,7 @@ import { emailSecurityScanner } from './email-security/scanner';
 import { propagationScanner } from './propagation/scanner';
 import { takeoverScanner } from './takeover/scanner';
 import { techScanner } from './tech/scanner';
+import { tlsCertScanner } from './tls-cert/scanner';
 import { waybackScanner } from './wayback/scanner';
 import { whoisScanner } from './whois/scanner';
 
@@ -23,6 +24,7 @@ export const scanners: Scanner[] = [
   waybackScanner,
   techScanner,
   contentScanner,
+  tlsCertScanner,
 ];
 
 export function findScanner(id: string): Scanner | undefined {

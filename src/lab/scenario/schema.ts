@@ -97,6 +97,15 @@ export const Route = z
     repeat: z.number().int().min(1).max(100_000).default(1),
     /** A Location to redirect to. Redirect loops are two routes redirecting to each other. */
     redirect: z.string().max(8000).optional(),
+    /**
+     * An open redirect: the Location is this query parameter's value as the request sent it
+     * (percent-decoded), or `redirect` when the request has none. Values with control characters
+     * are not reflected.
+     */
+    redirectParam: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a query parameter name')
+      .optional(),
     /** How the server misbehaves on this route. */
     behaviour: Behaviour.default('normal'),
   })
@@ -169,7 +178,7 @@ export const Certificate = z
   .strict();
 export type Certificate = z.infer<typeof Certificate>;
 
-export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+export const TLS_VERSIONS = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 
 /** A web site: one host name served over HTTP, HTTPS or both at a scenario address. */
 export const Site = z
@@ -197,16 +206,30 @@ export const Site = z
         routes: z.array(Route).max(1000),
         /** The certificate presented to clients whose SNI names this site (or that send none). */
         certificate: Certificate,
-        /** Exactly the TLS versions offered; TLSv1 and TLSv1.1 need OpenSSL's security level 0, which the lab sets. */
+        /**
+         * Exactly the TLS versions offered; TLSv1 and TLSv1.1 need OpenSSL's security level 0, which
+         * the lab sets. Node cannot speak SSLv3: the lab answers a hello that settles on SSLv3 with
+         * its own ServerHello, certificate chain and ServerHelloDone, then closes.
+         */
         versions: z.array(z.enum(TLS_VERSIONS)).min(1).default(['TLSv1.2', 'TLSv1.3']),
         /**
          * OpenSSL cipher list for TLS 1.2 and below (TLS_* names set the TLS 1.3 suites). When
          * absent: Node's defaults, or OpenSSL's DEFAULT for sites with TLS 1.0/1.1 or RSA keys
-         * under 2048 bits.
+         * under 2048 bits. Suites Node's OpenSSL lacks (3DES, RC4, ...) can be listed by their
+         * OpenSSL names: the lab answers a hello offering none of the site's other listed suites
+         * with a ServerHello choosing one of them, then closes.
          */
         ciphers: z.string().max(5000).optional(),
-        /** ALPN protocols offered; the lab answers HTTP/1.1 only. Empty: no ALPN. */
-        alpn: z.array(z.literal('http/1.1')).max(1).default(['http/1.1']),
+        /** Whose cipher order decides: the server's list (as most servers are set up) or the client's. */
+        cipherOrder: z.enum(['server', 'client']).default('server'),
+        /**
+         * ALPN protocols offered, in preference order. Empty: no ALPN. The lab answers HTTP/1.1
+         * only: 'h2' is advertised for ALPN checks, and a client that picks it gets no answer.
+         */
+        alpn: z
+          .array(z.enum(['h2', 'http/1.1']))
+          .max(2)
+          .default(['http/1.1']),
       })
       .strict()
       .optional(),

@@ -11,8 +11,9 @@ import type { LabRoute } from '../../shared/scanner';
 import { Connections, closeServer, handlesReleased, LAB_HOST, listen } from '../connections';
 import type { Site } from '../scenario/schema';
 import { issueCertificate, type LabCa } from '../tls';
-import { parseServerName, readFirstRecord } from './client-hello';
+import { parseClientHello, readFirstRecord } from './client-hello';
 import { type CompiledRoute, NOT_FOUND, type RequestHead, RouteTable, requestHost, serveRequest } from './http';
+import { type SyntheticSite, syntheticAnswer, syntheticSite } from './synthetic-hello';
 import { siteSecureContext } from './tls-options';
 
 export interface WebLab {
@@ -27,7 +28,7 @@ const IDLE_MS = 30_000;
 interface VirtualHost {
   hostname: string;
   routes: RouteTable;
-  tls?: { context: SecureContext; alpn: string[]; names: string[] };
+  tls?: { context: SecureContext; alpn: string[]; names: string[]; synthetic: SyntheticSite };
 }
 
 interface ListenerPlan {
@@ -107,9 +108,15 @@ class Replay extends Duplex {
 async function serveHttps(socket: Socket, plan: ListenerPlan): Promise<void> {
   const first = await readFirstRecord(socket);
   if (first === null || socket.destroyed) return;
-  const host = pickBySni(plan.hosts, parseServerName(first));
+  const hello = parseClientHello(first);
+  const host = pickBySni(plan.hosts, hello?.serverName ?? null);
   const tls = host.tls;
   if (!tls) throw new Error('an HTTPS virtual host without TLS settings');
+  const own = hello ? syntheticAnswer(hello, tls.synthetic) : null;
+  if (own) {
+    socket.end(own);
+    return;
+  }
   const secure = new TLSSocket(new Replay(socket, first), {
     isServer: true,
     secureContext: tls.context,
@@ -119,6 +126,13 @@ async function serveHttps(socket: Socket, plan: ListenerPlan): Promise<void> {
   secure.on('error', () => socket.destroy());
   socket.once('close', () => secure.destroy());
   await serveRequest(secure, socket, (head) => pickRoute(plan.hosts, host, head));
+}
+
+/** The DER of each certificate in a PEM chain. */
+function pemBlocks(pem: string): Buffer[] {
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) =>
+    Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64'),
+  );
 }
 
 function planListeners(sites: readonly Site[], ca: LabCa): ListenerPlan[] {
@@ -140,15 +154,19 @@ function planListeners(sites: readonly Site[], ca: LabCa): ListenerPlan[] {
     const { http, https, hostname } = site;
     if (http) add(site, 'http', http.port, () => ({ hostname, routes: new RouteTable(http.routes) }));
     if (https) {
-      add(site, 'https', https.port, () => ({
-        hostname,
-        routes: new RouteTable(https.routes),
-        tls: {
-          context: siteSecureContext(https, issueCertificate(ca, https.certificate, hostname)),
-          alpn: https.alpn,
-          names: https.certificate.sans ?? [hostname],
-        },
-      }));
+      add(site, 'https', https.port, () => {
+        const issued = issueCertificate(ca, https.certificate, hostname);
+        return {
+          hostname,
+          routes: new RouteTable(https.routes),
+          tls: {
+            context: siteSecureContext(https, issued),
+            alpn: https.alpn,
+            names: https.certificate.sans ?? [hostname],
+            synthetic: syntheticSite(https, pemBlocks(issued.chainPem)),
+          },
+        };
+      });
     }
   }
   return [...plans.values()];

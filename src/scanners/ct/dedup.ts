@@ -2,7 +2,7 @@
 // final certificate as two entries with one serial, and Cert Spotter lists the same certificate
 // again with a fingerprint but no serial. Entries merge by fingerprint, then by issuer + serial,
 // then (across the two kinds) by issuer + validity + a shared name.
-import { type CertName, normaliseName } from './names';
+import { type CertName, certificateValue, normaliseCertName } from '../../shared/cert-naming';
 import type { CtSource, RawCert } from './sources';
 
 export interface MergedCert {
@@ -66,7 +66,7 @@ export function parseDisplayName(display: string): CertName {
  * a log entry and would split a precertificate from its certificate.
  */
 export function certValue(cert: MergedCert): string {
-  if (cert.fingerprint) return `sha256:${cert.fingerprint}`;
+  if (cert.fingerprint) return certificateValue(cert.fingerprint);
   return `ct:${cert.issuerKey}:${cert.serial ?? 'unknown'}`;
 }
 
@@ -85,7 +85,7 @@ export function mergeCerts(entries: readonly (RawCert & { ref?: string })[]): Me
     const names = new Set<string>();
     const invalid = new Set<string>();
     for (const identity of entry.identities) {
-      const name = normaliseName(identity);
+      const name = normaliseCertName(identity);
       if (name) names.add(displayName(name));
       else invalid.add(identity.slice(0, 300));
     }

@@ -2,7 +2,7 @@
 // and the OpenSSL options a site's TLS settings become.
 import { constants } from 'node:crypto';
 import { Duplex } from 'node:stream';
-import { connect, DEFAULT_CIPHERS } from 'node:tls';
+import { connect, createSecureContext, DEFAULT_CIPHERS } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { Route, Site } from '../../../src/lab/scenario/schema';
 import { parseServerName, recordComplete } from '../../../src/lab/web/client-hello';
@@ -153,7 +153,7 @@ describe('siteTlsOptions', () => {
     expect(https({})).toEqual({
       minVersion: 'TLSv1.2',
       maxVersion: 'TLSv1.3',
-      secureOptions: 0,
+      secureOptions: constants.SSL_OP_CIPHER_SERVER_PREFERENCE,
       ciphers: DEFAULT_CIPHERS,
     });
   });
@@ -161,8 +161,19 @@ describe('siteTlsOptions', () => {
   it('drops versions inside the range that the site leaves out, at security level 0', () => {
     const options = https({ versions: ['TLSv1.2', 'TLSv1'] });
     expect(options).toMatchObject({ minVersion: 'TLSv1', maxVersion: 'TLSv1.2' });
-    expect(options.secureOptions).toBe(constants.SSL_OP_NO_TLSv1_1);
+    expect(options.secureOptions).toBe(constants.SSL_OP_NO_TLSv1_1 | constants.SSL_OP_CIPHER_SERVER_PREFERENCE);
     expect(options.ciphers).toBe('DEFAULT:@SECLEVEL=0');
+  });
+
+  it("follows the client's cipher order when the site says so, and leaves SSLv3 to the lab", () => {
+    const options = https({ versions: ['SSLv3', 'TLSv1'], cipherOrder: 'client' });
+    expect(options).toMatchObject({ minVersion: 'TLSv1', maxVersion: 'TLSv1', secureOptions: 0 });
+  });
+
+  it('gives a TLS 1.3-only site a TLS 1.2 list OpenSSL accepts, before the level', () => {
+    const options = https({ versions: ['TLSv1.3'], ciphers: 'TLS_AES_128_GCM_SHA256' });
+    expect(options.ciphers).toBe('TLS_AES_128_GCM_SHA256:DEFAULT:@SECLEVEL=0');
+    expect(() => createSecureContext({ ciphers: options.ciphers })).not.toThrow();
   });
 
   it('keeps TLS 1.3 alive next to a TLS 1.2 cipher list, and lowers the level for listed ciphers', () => {

@@ -3,9 +3,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { certValue, issuerLabel, mergeCerts, normaliseIssuer } from '../../../src/scanners/ct/dedup';
-import { normaliseName, scopeOf } from '../../../src/scanners/ct/names';
+import { scopeOf } from '../../../src/scanners/ct/names';
 import { densestWindow } from '../../../src/scanners/ct/scanner';
 import { ctTime, normaliseSerial, parseCertspotter, parseCrtsh, type RawCert } from '../../../src/scanners/ct/sources';
+import { normaliseCertName as normaliseName } from '../../../src/shared/cert-naming';
 
 const row = {
   issuer_ca_id: 7,
