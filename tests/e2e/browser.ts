@@ -4,16 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-
-const CANDIDATES = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-  '/snap/bin/chromium',
-  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-  '/Applications/Chromium.app/Contents/MacOS/Chromium',
-];
+import { KNOWN_CHROMIUM_PATHS } from '../../src/scanners/screenshot/chromium';
 
 export const BROWSER_ARGS = [
   '--headless',
@@ -33,7 +24,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env, exists = exis
     if (!exists(fromEnv)) throw new Error(`TRACEGRAPH_CHROMIUM is set to ${fromEnv}, which does not exist`);
     return fromEnv;
   }
-  const found = CANDIDATES.find((path) => exists(path));
+  const found = KNOWN_CHROMIUM_PATHS.find((path) => exists(path));
   if (found) return found;
   throw new Error(
     [
@@ -41,7 +32,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env, exists = exis
       '  - install Chromium: sudo apt-get install chromium   (Debian/Ubuntu; or your distribution’s package)',
       '  - install Google Chrome from https://www.google.com/chrome/',
       '  - or point TRACEGRAPH_CHROMIUM at a Chromium/Chrome executable.',
-      `Looked in: ${CANDIDATES.join(', ')}`,
+      `Looked in: ${KNOWN_CHROMIUM_PATHS.join(', ')}`,
     ].join('\n'),
   );
 }

@@ -4,6 +4,7 @@
 // published ranges say so, since such an address is shared by many sites and a weak pivot.
 import type { EntityKey, Props } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
+import { canonicalIp } from '../../shared/target';
 import { Refs } from '../dns/evidence';
 import { answered, cnameChain, evidenceOf, runQueries } from '../dns/queries';
 import { nameKey } from '../dns/records';
@@ -41,7 +42,10 @@ async function* resolveHost(name: string, ctx: ScanContext): AsyncGenerator<Scan
   for (const { query, response, refs: cited } of answered(outcomes)) {
     const owners = new Set(cnameChain(name, response.answers).names);
     const records = response.answers.filter((r) => r.type === query.type && owners.has(nameKey(r.name)));
-    for (const record of records.slice(0, MAX_ADDRESSES)) refs.set(record.data, cited);
+    for (const record of records.slice(0, MAX_ADDRESSES)) {
+      const ip = canonicalIp(record.data);
+      if (ip) refs.set(ip, cited);
+    }
   }
   return { ips: [...refs.keys()], refs };
 }
@@ -72,7 +76,7 @@ function reportAddresses(
   addresses: Addresses,
   fronts: { cdn?: Detection; waf?: Detection },
   graph: GraphBuilder,
-): Map<string, string> {
+): void {
   const byRange = new Map<string, string>();
   for (const ip of addresses.ips) {
     const provider = providerOf(ip);
@@ -102,7 +106,6 @@ function reportAddresses(
       evidence: [...byRange.keys()].flatMap((ip) => addresses.refs.get(ip) ?? []),
     });
   }
-  return byRange;
 }
 
 /** Technology nodes, the fronting CDN / WAF, and a summary of what runs the site. */

@@ -1,47 +1,26 @@
 // Lab wiring: scenario addresses reach loopback listeners, everything else is refused or
 // dropped, and no socket is ever opened to an address outside 127.0.0.0/8.
-import dgram from 'node:dgram';
-import net, { createServer, type Server } from 'node:net';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNet } from '../../../src/core/net';
 import { type DnsServer, startDnsServer } from '../../../src/lab/dns/server';
 import type { LabWiring, NetConfig } from '../../../src/shared/scanner';
+import { recordSockets, type SocketRecorder } from '../../helpers/record-sockets';
 
-const contacted: string[] = [];
-const originalConnect = net.Socket.prototype.connect;
-const originalUdpConnect = dgram.Socket.prototype.connect;
-const originalUdpSend = dgram.Socket.prototype.send;
-
+let sockets: SocketRecorder;
 let echo: Server;
 let echoPort: number;
 let dns: DnsServer;
 let wiring: LabWiring;
 
 beforeAll(async () => {
-  // Record every destination a TCP or UDP socket is pointed at.
-  net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-    // net.connect() passes its normalised [options, callback] array; sockets opened directly pass options.
-    const first = (Array.isArray(args[0]) ? args[0][0] : args[0]) as { host?: string; path?: string } | number;
-    if (typeof first === 'object' && first.path === undefined) contacted.push(String(first.host ?? 'localhost'));
-    else if (typeof first !== 'object') contacted.push(String(args[1] ?? 'localhost'));
-    return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof net.Socket.prototype.connect;
-  dgram.Socket.prototype.connect = function (this: dgram.Socket, ...args: unknown[]) {
-    contacted.push(String(args[1]));
-    return (originalUdpConnect as (...a: unknown[]) => void).apply(this, args);
-  } as typeof dgram.Socket.prototype.connect;
-  dgram.Socket.prototype.send = function (this: dgram.Socket, ...args: unknown[]) {
-    const address = args.find((a, i) => i > 0 && typeof a === 'string' && /[.:]/.test(a));
-    if (typeof address === 'string') contacted.push(address);
-    return (originalUdpSend as (...a: unknown[]) => void).apply(this, args);
-  } as typeof dgram.Socket.prototype.send;
-
+  sockets = recordSockets();
   echo = createServer((socket) => {
     socket.on('error', () => {});
     socket.end('SSH-2.0-LabSSH\r\n');
   });
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
-  echoPort = (echo.address() as net.AddressInfo).port;
+  echoPort = (echo.address() as AddressInfo).port;
   dns = await startDnsServer({
     zones: [{ origin: 'lab.test', records: [{ name: '@', type: 'A', data: '185.220.101.47' }] }],
   });
@@ -66,9 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  net.Socket.prototype.connect = originalConnect;
-  dgram.Socket.prototype.connect = originalUdpConnect;
-  dgram.Socket.prototype.send = originalUdpSend;
+  sockets.restore();
   await dns.stop();
   await new Promise<void>((resolve) => echo.close(() => resolve()));
 });
@@ -116,7 +93,7 @@ describe('lab routing', () => {
   });
 
   it('never opened a socket outside 127.0.0.0/8', () => {
-    expect(contacted.length).toBeGreaterThan(0);
-    expect(contacted.filter((address) => !address.startsWith('127.'))).toEqual([]);
+    expect(sockets.contacted.length).toBeGreaterThan(0);
+    expect(sockets.contacted.filter((address) => !address.startsWith('127.'))).toEqual([]);
   });
 });

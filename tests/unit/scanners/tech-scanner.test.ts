@@ -7,7 +7,7 @@ import { techScanner } from '../../../src/scanners/tech/scanner';
 import type { HttpRequest, HttpResponse, Net } from '../../../src/shared/scanner';
 import { checkScanContract, fakeNet, runScanner } from '../../helpers/scanner-harness';
 
-type Page = Partial<HttpResponse> & { body?: string };
+type Page = Omit<Partial<HttpResponse>, 'body'> & { body?: string };
 
 /** A Net whose resolver answers `addresses` and whose HTTP client answers from `pages` (others refused). */
 function scriptedNet(addresses: Record<string, string[]>, pages: Record<string, Page>, asked: string[] = []): Net {
