@@ -5,7 +5,7 @@
 // handed to Chromium would be followed by the browser itself, outside the interception.
 import type { Route } from 'playwright-core';
 import type { HttpResponse, ScanContext } from '../../shared/scanner';
-import { hostRefusal } from './refusal';
+import { hostRefusal } from '../kit/host-refusal';
 
 export const LIMITS = {
   requests: 300,

@@ -2,10 +2,10 @@
 // address, by what a name resolves to, in the lab), where Chromium is looked for, and how
 // responses are handed to the page.
 import { describe, expect, it } from 'vitest';
+import { hostRefusal } from '../../../src/scanners/kit/host-refusal';
 import { fulfilHeaders } from '../../../src/scanners/screenshot/bridge';
 import { findChromium } from '../../../src/scanners/screenshot/chromium';
 import { parseOptions } from '../../../src/scanners/screenshot/options';
-import { hostRefusal } from '../../../src/scanners/screenshot/refusal';
 import { pngSize, startUrls } from '../../../src/scanners/screenshot/scanner';
 import { type LabWiring, scanPolicy } from '../../../src/shared/scanner';
 import { fakeNet } from '../../helpers/scanner-harness';

@@ -1,6 +1,7 @@
-// Whether a host may be contacted under the run's policy. An address is judged as is; a name by
-// every address it resolves to (A and AAAA), and refused when it cannot be resolved: a check that
-// cannot be made does not let the request through.
+// Active scanners touch only what the case allows, and a page or a redirect can point anywhere
+// (the analyst's own network included), so every host is checked against ctx.policy before it is
+// contacted: an address as is, a name by every address it resolves to (A and AAAA). A name that
+// cannot be resolved is refused: a check that cannot be made lets nothing through.
 import type { ScanContext } from '../../shared/scanner';
 import { canonicalIp } from '../../shared/target';
 
@@ -16,7 +17,7 @@ async function addressesOf(name: string, ctx: RefusalContext, signal: AbortSigna
   return answers.flat();
 }
 
-/** Why `host` (a URL's hostname) must not be contacted, or undefined when it may. */
+/** Why `host` (a URL's hostname, brackets allowed) must not be contacted, or undefined when it may. */
 export async function hostRefusal(host: string, ctx: RefusalContext, signal: AbortSignal): Promise<string | undefined> {
   const bare = host.replace(/^\[(.*)\]$/, '$1');
   if (canonicalIp(bare) !== undefined) return ctx.policy.refuses(bare);
@@ -24,6 +25,7 @@ export async function hostRefusal(host: string, ctx: RefusalContext, signal: Abo
   try {
     addresses = await addressesOf(bare, ctx, signal);
   } catch (error) {
+    if (signal.aborted) throw error;
     return `${bare} could not be resolved to check it: ${error instanceof Error ? error.message : String(error)}`;
   }
   if (addresses.length === 0) return `${bare} has no address`;
