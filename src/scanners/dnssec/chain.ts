@@ -44,6 +44,12 @@ export function zoneOf(name: string, asked: Asked): string | undefined {
   return soa?.name;
 }
 
+/** The name one label up, or undefined at a top-level name. */
+function parentName(name: string): string | undefined {
+  const dot = name.indexOf('.');
+  return dot === -1 ? undefined : name.slice(dot + 1);
+}
+
 const rrsetOf = (records: readonly WireRecord[], name: string, type: number): Rrset | undefined =>
   groupRrsets(records).find((set) => set.name === name && set.type === type);
 
@@ -77,7 +83,15 @@ export async function* walkChain(
     dataSignatures: [],
     anchor: null,
   };
-  const zone = zoneOf(domain, soa);
+  let zone = zoneOf(domain, soa);
+  // An alias's SOA answer follows the CNAME elsewhere: the zone holding the name is above it.
+  let above = parentName(domain);
+  for (let i = 0; zone === undefined && soa.ok && above !== undefined && i < MAX_ZONES; i++) {
+    const asked = await session.ask(above, 'SOA');
+    yield* session.flush();
+    zone = zoneOf(domain, asked);
+    above = parentName(above);
+  }
   if (zone === undefined) {
     result.reasons.push(
       soa.ok

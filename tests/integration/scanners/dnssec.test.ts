@@ -21,6 +21,8 @@ function zone(origin: string): ZoneInput {
       { name: '@', type: 'A', data: '192.0.2.1' },
       { name: 'ns1', type: 'A', data: '192.0.2.53' },
       { name: 'www', type: 'A', data: '192.0.2.10' },
+      // An alias into the unsigned zone: its SOA answer names plain.test, not its own zone.
+      { name: 'out', type: 'CNAME', data: 'www.plain.test' },
     ],
   };
 }
@@ -109,6 +111,15 @@ describe('dnssec scanner against signed lab zones', () => {
     ]);
     expect(chain[0]?.dsSignatures).toEqual([expect.objectContaining({ signer: 'ec.test', status: 'valid' })]);
     expect(props.dnssecAnchor).toMatch(/DS for ec\.test/);
+  });
+
+  it('an alias into another zone is judged in the zone that holds it', async () => {
+    const props = domainProps(await scan('out.ec.test'), 'out.ec.test');
+    expect(props.dnssecZone).toBe('ec.test');
+    expect(props.dnssec).toBe('signed');
+    const data = props.dnssecSignatures as { owner: string; covers: string; status: string }[];
+    expect(data).toContainEqual(expect.objectContaining({ owner: 'out.ec.test', covers: 'CNAME', status: 'valid' }));
+    expect(data.some((s) => s.owner.endsWith('plain.test'))).toBe(false);
   });
 
   it('expired signatures: broken, with a high finding naming the expiry', async () => {
