@@ -171,7 +171,10 @@ export async function* walkChain(
     );
     for (const rrset of rrsets) {
       const key = `${rrset.name} ${rrset.type}`;
-      if (!inZone(rrset.name, zone) || seen.has(key)) continue;
+      // The domain's own records, its zone's apex, and what the zone signed; a name an alias
+      // leads to may sit in a child zone with keys (or none) of its own.
+      const ours = rrset.name === domain || rrset.name === zone || rrset.signatures.some((s) => s.signer === zone);
+      if (!ours || !inZone(rrset.name, zone) || seen.has(key)) continue;
       seen.add(key);
       const checks = checkRrset(rrset, zone, first.keys, now);
       result.dataSignatures.push(...checks);

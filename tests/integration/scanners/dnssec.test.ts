@@ -23,11 +23,22 @@ function zone(origin: string): ZoneInput {
       { name: 'www', type: 'A', data: '192.0.2.10' },
       // An alias into the unsigned zone: its SOA answer names plain.test, not its own zone.
       { name: 'out', type: 'CNAME', data: 'www.plain.test' },
+      // An alias into an unsigned zone below the signed one.
+      { name: 'in', type: 'CNAME', data: 'www.open.ec.test' },
     ],
   };
 }
 
-const ORIGINS = ['ec.test', 'child.ec.test', 'rsa.test', 'expired.test', 'bad.test', 'mismatch.test', 'plain.test'];
+const ORIGINS = [
+  'ec.test',
+  'child.ec.test',
+  'open.ec.test',
+  'rsa.test',
+  'expired.test',
+  'bad.test',
+  'mismatch.test',
+  'plain.test',
+];
 
 let server: DnsServer;
 let net: Net;
@@ -113,14 +124,19 @@ describe('dnssec scanner against signed lab zones', () => {
     expect(props.dnssecAnchor).toMatch(/DS for ec\.test/);
   });
 
-  it('an alias into another zone is judged in the zone that holds it', async () => {
-    const props = domainProps(await scan('out.ec.test'), 'out.ec.test');
-    expect(props.dnssecZone).toBe('ec.test');
-    expect(props.dnssec).toBe('signed');
-    const data = props.dnssecSignatures as { owner: string; covers: string; status: string }[];
-    expect(data).toContainEqual(expect.objectContaining({ owner: 'out.ec.test', covers: 'CNAME', status: 'valid' }));
-    expect(data.some((s) => s.owner.endsWith('plain.test'))).toBe(false);
-  });
+  for (const [alias, target] of [
+    ['out.ec.test', 'plain.test'],
+    ['in.ec.test', 'open.ec.test'],
+  ]) {
+    it(`an alias into ${target} is judged in the zone that holds it`, async () => {
+      const props = domainProps(await scan(alias), alias);
+      expect(props.dnssecZone).toBe('ec.test');
+      expect(props.dnssec).toBe('signed');
+      const data = props.dnssecSignatures as { owner: string; covers: string; status: string }[];
+      expect(data).toContainEqual(expect.objectContaining({ owner: alias, covers: 'CNAME', status: 'valid' }));
+      expect(data.some((s) => s.owner.endsWith(target))).toBe(false);
+    });
+  }
 
   it('expired signatures: broken, with a high finding naming the expiry', async () => {
     const run = await scan('expired.test');
