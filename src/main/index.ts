@@ -2,12 +2,13 @@
 // window, wires IPC and the menu. Everything else lives in src/core.
 import { join } from 'node:path';
 import { app, type BrowserWindow } from 'electron';
+import { WARM_SPARES, WarmLauncher } from '../core/scan/warm-launcher';
 import { CoreService } from '../core/service/core-service';
 import { netConfig } from '../core/service/net-config';
 import { builtinScenario, DEMO_SCENARIO } from '../lab/builtin';
 import { startLab } from '../lab/lab';
 import { loadScenario } from '../lab/scenario/load';
-import { scanners } from '../scanners/registry';
+import { manifests } from '../scanners/registry';
 import { wireIpc } from './ipc';
 import { installMenu } from './menu';
 import { electronSqliteBinding } from './native-binding';
@@ -31,9 +32,9 @@ app.whenReady().then(async () => {
     : undefined;
   const service = new CoreService({
     dataDir: join(app.getPath('userData'), 'data'),
-    launcher: new UtilityLauncher(),
+    launcher: new WarmLauncher(new UtilityLauncher(), WARM_SPARES),
     net: netConfig(lab ? lab.net : { proxy: process.env.TRACEGRAPH_PROXY ?? null }),
-    scanners: scanners.map((s) => s.manifest),
+    scanners: manifests,
     ...(nativeBinding ? { nativeBinding } : {}),
     ...(lab ? { lab: { name: lab.scenario.name, description: lab.scenario.description } } : {}),
   });

@@ -1,32 +1,51 @@
-// Every scanner module the app knows. The follow-up menu on a node is every scanner here that
-// accepts the node's type.
-import type { Scanner } from '../shared/scanner';
-import { contentScanner } from './content/scanner';
-import { ctScanner } from './ct/scanner';
-import { dnsScanner } from './dns/scanner';
-import { dnssecScanner } from './dnssec/scanner';
-import { emailSecurityScanner } from './email-security/scanner';
-import { propagationScanner } from './propagation/scanner';
-import { takeoverScanner } from './takeover/scanner';
-import { techScanner } from './tech/scanner';
-import { tlsCertScanner } from './tls-cert/scanner';
-import { waybackScanner } from './wayback/scanner';
-import { whoisScanner } from './whois/scanner';
+// Every scanner module the app knows: its manifest, read at start (the follow-up menu on a node is
+// every scanner here that accepts the node's type), and its code, loaded only by the worker that
+// runs it, so a worker starts without parsing every scanner's dependencies (Chromium's driver,
+// certificate parsers, signature sets).
+import type { Scanner, ScannerManifest } from '../shared/scanner';
+import { contentManifest } from './content/manifest';
+import { ctManifest } from './ct/manifest';
+import { dnsManifest } from './dns/manifest';
+import { dnssecManifest } from './dnssec/manifest';
+import { emailSecurityManifest } from './email-security/manifest';
+import { httpManifest } from './http/manifest';
+import { openRedirectManifest } from './open-redirect/manifest';
+import { propagationManifest } from './propagation/manifest';
+import { screenshotManifest } from './screenshot/manifest';
+import { takeoverManifest } from './takeover/manifest';
+import { techManifest } from './tech/manifest';
+import { tlsCertManifest } from './tls-cert/manifest';
+import { waybackManifest } from './wayback/manifest';
+import { whoisManifest } from './whois/manifest';
 
-export const scanners: Scanner[] = [
-  dnsScanner,
-  dnssecScanner,
-  whoisScanner,
-  emailSecurityScanner,
-  propagationScanner,
-  takeoverScanner,
-  ctScanner,
-  waybackScanner,
-  techScanner,
-  contentScanner,
-  tlsCertScanner,
+interface Entry {
+  manifest: ScannerManifest;
+  load(): Promise<Scanner>;
+}
+
+const entries: Entry[] = [
+  { manifest: dnsManifest, load: async () => (await import('./dns/scanner')).dnsScanner },
+  { manifest: dnssecManifest, load: async () => (await import('./dnssec/scanner')).dnssecScanner },
+  { manifest: whoisManifest, load: async () => (await import('./whois/scanner')).whoisScanner },
+  {
+    manifest: emailSecurityManifest,
+    load: async () => (await import('./email-security/scanner')).emailSecurityScanner,
+  },
+  { manifest: propagationManifest, load: async () => (await import('./propagation/scanner')).propagationScanner },
+  { manifest: takeoverManifest, load: async () => (await import('./takeover/scanner')).takeoverScanner },
+  { manifest: ctManifest, load: async () => (await import('./ct/scanner')).ctScanner },
+  { manifest: waybackManifest, load: async () => (await import('./wayback/scanner')).waybackScanner },
+  { manifest: techManifest, load: async () => (await import('./tech/scanner')).techScanner },
+  { manifest: contentManifest, load: async () => (await import('./content/scanner')).contentScanner },
+  { manifest: screenshotManifest, load: async () => (await import('./screenshot/scanner')).screenshotScanner },
+  { manifest: tlsCertManifest, load: async () => (await import('./tls-cert/scanner')).tlsCertScanner },
+  { manifest: httpManifest, load: async () => (await import('./http/scanner')).httpScanner },
+  { manifest: openRedirectManifest, load: async () => (await import('./open-redirect/scanner')).openRedirectScanner },
 ];
 
-export function findScanner(id: string): Scanner | undefined {
-  return scanners.find((scanner) => scanner.manifest.id === id);
+export const manifests: ScannerManifest[] = entries.map((e) => e.manifest);
+
+/** The scanner's code, loaded on first use; undefined for an unknown id. */
+export async function loadScanner(id: string): Promise<Scanner | undefined> {
+  return entries.find((e) => e.manifest.id === id)?.load();
 }

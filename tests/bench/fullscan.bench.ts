@@ -8,12 +8,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ForkLauncher } from '../../src/core/scan/fork-launcher';
+import { WARM_SPARES, WarmLauncher } from '../../src/core/scan/warm-launcher';
 import { CoreService } from '../../src/core/service/core-service';
 import { netConfig } from '../../src/core/service/net-config';
 import { builtinScenario } from '../../src/lab/builtin';
 import { startLab } from '../../src/lab/lab';
 import { parseScenario } from '../../src/lab/scenario/load';
-import { scanners } from '../../src/scanners/registry';
+import { manifests } from '../../src/scanners/registry';
 import type { Run } from '../../src/shared/model';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -55,9 +56,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tg-bench-full-'));
   const core = new CoreService({
     dataDir: dir,
-    launcher: new ForkLauncher({ file: WORKER, execArgv: [] }),
+    launcher: new WarmLauncher(new ForkLauncher({ file: WORKER, execArgv: [] }), WARM_SPARES),
     net: netConfig(lab.net),
-    scanners: scanners.map((s) => s.manifest),
+    scanners: manifests,
   });
   try {
     const single: number[] = [];

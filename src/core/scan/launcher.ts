@@ -11,9 +11,16 @@ export interface WorkerHandle {
 
 export interface WorkerLauncher {
   spawn(): WorkerHandle;
+  /** Stops whatever the launcher keeps running between scans (see WarmLauncher). */
+  dispose?(): void;
 }
 
-/** Environment for a worker: nothing of the parent's (API keys reach scanners explicitly). */
+/** Environment for a worker: nothing of the parent's (API keys reach scanners explicitly) but where Chromium is. */
 export function workerEnv(): Record<string, string> {
-  return { TRACEGRAPH_WORKER: '1', NODE_ENV: process.env.NODE_ENV ?? 'production' };
+  const chromium = process.env.TRACEGRAPH_CHROMIUM;
+  return {
+    TRACEGRAPH_WORKER: '1',
+    NODE_ENV: process.env.NODE_ENV ?? 'production',
+    ...(chromium ? { TRACEGRAPH_CHROMIUM: chromium } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 // Entry of a scanner worker process: an Electron utilityProcess (process.parentPort) or a Node
 // child process (process.send). The work itself is in worker-runtime.ts. The host ends the
 // process once the last frame (done / error) has arrived, so nothing here waits for flushes.
-import { findScanner } from '../../scanners/registry';
+import { loadScanner } from '../../scanners/registry';
 import { createNet } from '../net';
 import { serveScanWorker, type WorkerPort } from './worker-runtime';
 
@@ -28,4 +28,4 @@ function portOf(): WorkerPort {
   };
 }
 
-serveScanWorker(portOf(), { findScanner, createNet });
+serveScanWorker(portOf(), { loadScanner, createNet });

@@ -150,6 +150,7 @@ export class CoreService {
 
   async shutdown(): Promise<void> {
     await this.closeCase();
+    this.options.launcher.dispose?.();
   }
 
   /** Resolves when the open case has no queued or running scan, Full Scans' later phases included. */

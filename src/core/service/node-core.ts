@@ -1,6 +1,7 @@
 // The core service as the Node shells (web shell, CLI) run it: scanners in forked processes.
-import { scanners } from '../../scanners/registry';
+import { manifests } from '../../scanners/registry';
 import { ForkLauncher } from '../scan/fork-launcher';
+import { WARM_SPARES, WarmLauncher } from '../scan/warm-launcher';
 import { CoreService } from './core-service';
 import { type NetSettings, netConfig } from './net-config';
 
@@ -11,9 +12,9 @@ export function createNodeCore(
 ): CoreService {
   return new CoreService({
     dataDir,
-    launcher: new ForkLauncher(),
+    launcher: new WarmLauncher(new ForkLauncher(), WARM_SPARES),
     net: netConfig(net),
-    scanners: scanners.map((s) => s.manifest),
+    scanners: manifests,
     ...(lab ? { lab } : {}),
   });
 }

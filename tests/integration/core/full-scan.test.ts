@@ -9,7 +9,7 @@ import { createNodeCore } from '../../../src/core/service/node-core';
 import { builtinScenario } from '../../../src/lab/builtin';
 import { type Lab, startLab } from '../../../src/lab/lab';
 import { loadScenario } from '../../../src/lab/scenario/load';
-import { scanners } from '../../../src/scanners/registry';
+import { manifests } from '../../../src/scanners/registry';
 import type { EventData } from '../../../src/shared/api';
 
 let lab: Lab;
@@ -26,7 +26,7 @@ afterAll(async () => {
   await lab.stop();
 });
 
-const accepting = (type: string) => scanners.filter((s) => s.manifest.accepts.includes(type as 'domain'));
+const accepting = (type: string) => manifests.filter((m) => m.accepts.includes(type as 'domain'));
 
 async function entityId(type: string, value: string): Promise<number> {
   const graph = await service.call('graph.get', {});
@@ -43,10 +43,10 @@ describe('Full Scan', () => {
       if (event === 'fullScan.finished') finished.push(data as EventData<'fullScan.finished'>);
     });
     const started = await service.call('scan.full', { target: { text: 'nova-parcels.com' } });
-    const phase2 = accepting('domain').filter((s) => s.manifest.fullScan);
-    const phase1 = accepting('domain').filter((s) => !s.manifest.fullScan);
-    expect(started.runs.map((r) => r.scannerId).sort()).toEqual(phase1.map((s) => s.manifest.id).sort());
-    expect(started.phase2.sort()).toEqual(phase2.map((s) => s.manifest.id).sort());
+    const phase2 = accepting('domain').filter((s) => s.fullScan);
+    const phase1 = accepting('domain').filter((s) => !s.fullScan);
+    expect(started.runs.map((r) => r.scannerId).sort()).toEqual(phase1.map((s) => s.id).sort());
+    expect(started.phase2.sort()).toEqual(phase2.map((s) => s.id).sort());
     expect(started.skipped).toEqual([]);
     await service.idle();
     stop();
@@ -62,7 +62,7 @@ describe('Full Scan', () => {
     expect(second.length).toBeGreaterThanOrEqual(phase2.length);
     for (const run of second) expect(Date.parse(run.createdAt)).toBeGreaterThanOrEqual(lastPhase1End);
     // Takeover fans out to the subdomains CT found.
-    if (phase2.some((s) => s.manifest.id === 'takeover')) {
+    if (phase2.some((s) => s.id === 'takeover')) {
       const takeoverTargets = second.filter((r) => r.scannerId === 'takeover').map((r) => r.target.value);
       expect(takeoverTargets).toContain('nova-parcels.com');
       expect(takeoverTargets.length).toBeGreaterThan(1);
@@ -95,11 +95,9 @@ describe('Full Scan', () => {
     const refused = service.call('scan.start', { scannerId: 'takeover', target: { entityId: san } });
     await expect(refused).rejects.toMatchObject({ code: 'out_of_scope' });
     const full = await service.call('scan.full', { target: { entityId: san } });
-    const active = accepting('domain').filter((s) => s.manifest.mode === 'active');
-    expect(full.skipped.map((s) => s.scannerId).sort()).toEqual(active.map((s) => s.manifest.id).sort());
-    expect(
-      full.runs.every((r) => scanners.find((s) => s.manifest.id === r.scannerId)?.manifest.mode === 'passive'),
-    ).toBe(true);
+    const active = accepting('domain').filter((s) => s.mode === 'active');
+    expect(full.skipped.map((s) => s.scannerId).sort()).toEqual(active.map((s) => s.id).sort());
+    expect(full.runs.every((r) => manifests.find((m) => m.id === r.scannerId)?.mode === 'passive')).toBe(true);
     await service.idle();
 
     await service.call('scope.add', { entityId: san });
