@@ -36,6 +36,7 @@ const ORIGINS = [
   'rsa.test',
   'expired.test',
   'bad.test',
+  'kid.bad.test',
   'mismatch.test',
   'plain.test',
 ];
@@ -50,6 +51,7 @@ beforeAll(async () => {
     { zone: 'rsa.test', algorithm: 8 },
     { zone: 'expired.test', algorithm: 13, fault: 'expired-signatures' },
     { zone: 'bad.test', algorithm: 8, fault: 'bad-signature' },
+    { zone: 'kid.bad.test', algorithm: 13 },
     { zone: 'mismatch.test', algorithm: 13, fault: 'ds-mismatch' },
   ]);
   server = await startDnsServer({ zones: signed.zones, ds: signed.ds });
@@ -161,6 +163,18 @@ describe('dnssec scanner against signed lab zones', () => {
     const grade = readCategoryScore(props, 'dnssec');
     expect(grade?.earned).toBe(0);
     expect(grade?.lost[0]?.reason).toMatch(/^DNSSEC broken: .*does not verify/);
+  });
+
+  it('a valid child whose DS the parent signed badly: broken at the link', async () => {
+    const props = domainProps(await scan('kid.bad.test'), 'kid.bad.test');
+    expect(props.dnssec).toBe('broken');
+    expect((props.dnssecChain as ChainZone[]).map((z) => [z.zone, z.status])).toEqual([
+      ['kid.bad.test', 'secure'],
+      ['bad.test', 'secure'],
+    ]);
+    expect(props.dnssecReasons).toEqual([
+      expect.stringMatching(/^the DS of kid\.bad\.test at bad\.test: RRSIG by key \d+ does not verify$/),
+    ]);
   });
 
   it('a DS that matches no DNSKEY: broken at the zone', async () => {
