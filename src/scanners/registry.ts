@@ -15,6 +15,7 @@ import { screenshotManifest } from './screenshot/manifest';
 import { takeoverManifest } from './takeover/manifest';
 import { techManifest } from './tech/manifest';
 import { tlsCertManifest } from './tls-cert/manifest';
+import { tlsProbeManifest } from './tls-probe/manifest';
 import { waybackManifest } from './wayback/manifest';
 import { whoisManifest } from './whois/manifest';
 
@@ -41,6 +42,7 @@ const entries: Entry[] = [
   { manifest: tlsCertManifest, load: async () => (await import('./tls-cert/scanner')).tlsCertScanner },
   { manifest: httpManifest, load: async () => (await import('./http/scanner')).httpScanner },
   { manifest: openRedirectManifest, load: async () => (await import('./open-redirect/scanner')).openRedirectScanner },
+  { manifest: tlsProbeManifest, load: async () => (await import('./tls-probe/scanner')).tlsProbeScanner },
 ];
 
 export const manifests: ScannerManifest[] = entries.map((e) => e.manifest);

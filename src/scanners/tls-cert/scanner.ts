@@ -10,7 +10,9 @@ import { canonicalValue } from '../../shared/target';
 import { GraphBuilder } from '../kit/graph-builder';
 import { buildClientHello, x25519PublicKey } from '../tls-probe/client-hello';
 import { exchange } from '../tls-probe/exchange';
+import { describe } from '../tls-probe/probe';
 import { LEGACY_SUITES } from '../tls-probe/suites';
+import { resolveTarget, type TlsTarget } from '../tls-probe/target';
 import { PROTOCOLS } from '../tls-probe/versions';
 import { analyseChain, type ChainLink } from './chain';
 import { tlsCertManifest } from './manifest';
@@ -46,7 +48,8 @@ interface Fetched {
   tlsError: string | null;
 }
 
-async function fetchChain(ctx: ScanContext, host: string, port: number, sni: string | null): Promise<Fetched> {
+async function fetchChain(ctx: ScanContext, target: TlsTarget, port: number): Promise<Fetched> {
+  const { address: host, serverName: sni } = target;
   let tlsError: string;
   try {
     const connection = await ctx.net.dialTls({
@@ -84,17 +87,14 @@ async function fetchChain(ctx: ScanContext, host: string, port: number, sni: str
     if (result.certificates && result.certificates.length > 0) {
       return { ders: result.certificates, via: 'handcrafted', tlsError };
     }
-    raw =
-      result.answer.kind === 'alert'
-        ? `alert ${result.answer.description}`
-        : result.answer.kind === 'unexpected'
-          ? result.answer.reason
-          : 'a handshake without certificates';
+    raw = result.answer.kind === 'hello' ? 'a handshake without certificates' : describe(result.answer);
   } catch (error) {
     ctx.signal.throwIfAborted();
     raw = errorText(error);
   }
-  throw new Error(`no certificate from ${host}:${port}: TLS handshake: ${tlsError}; handcrafted handshake: ${raw}`);
+  throw new Error(
+    `no certificate from ${target.host}:${port}: TLS handshake: ${tlsError}; handcrafted handshake: ${raw}`,
+  );
 }
 
 const nameText = (attributes: readonly NameAttribute[]): string =>
@@ -142,15 +142,12 @@ function certificateProps(link: ChainLink, position: number, now: number): Props
 }
 
 async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEvent> {
-  if (input.type !== 'domain' && input.type !== 'ip')
-    throw new Error(`the tls-cert scanner does not accept ${input.type} entities`);
-  const host = canonicalValue(input.type, input.value);
-  if (!host) throw new Error(`"${visible(input.value, 300)}" is not a valid ${input.type}`);
-  const isIp = input.type === 'ip';
   const options = readOptions(ctx.options);
-  const subject: EntityKey = { type: input.type, value: host };
+  const target = await resolveTarget(input, ctx);
+  const { host, isIp } = target;
+  const subject: EntityKey = { type: isIp ? 'ip' : 'domain', value: host };
   yield { kind: 'progress', fraction: 0.05, message: `connecting to ${host}:${options.port}` };
-  const fetched = await fetchChain(ctx, host, options.port, isIp ? null : host);
+  const fetched = await fetchChain(ctx, target, options.port);
   const source = `tls://${host}:${options.port}`;
   const refs = fetched.ders.map((_, i) => `cert:${i}`);
   for (const [i, der] of fetched.ders.entries()) {

@@ -7,11 +7,14 @@ import type { Lab } from '../../../src/lab/lab';
 import { tlsCertScanner } from '../../../src/scanners/tls-cert/scanner';
 import { readCategoryScore } from '../../../src/shared/grade';
 import type { EntityType, JsonValue } from '../../../src/shared/model';
-import type { Net } from '../../../src/shared/scanner';
+import { type Net, type ScanPolicy, scanPolicy } from '../../../src/shared/scanner';
 import { checkScanContract, runScanner, type ScanRun, startLabNet } from '../../helpers/scanner-harness';
 
+/** The lab's nets and the policy a case against the lab gets (its scenario addresses allowed). */
+let policy: ScanPolicy;
+
 async function scan(net: Net, value: string, type: EntityType = 'domain', options: Record<string, JsonValue> = {}) {
-  const run = await runScanner(tlsCertScanner, { type, value }, net, options);
+  const run = await runScanner(tlsCertScanner, { type, value }, net, options, { policy });
   checkScanContract(run, { category: 'certificates' });
   return run;
 }
@@ -26,6 +29,7 @@ describe('tls-cert against the nova-parcels lab', () => {
   let net: Net;
   beforeAll(async () => {
     ({ lab, net } = await startLabNet('nova-parcels'));
+    policy = scanPolicy({ allowInternal: false }, lab.net.lab);
   });
   afterAll(() => lab.stop());
 
@@ -59,6 +63,13 @@ describe('tls-cert against the nova-parcels lab', () => {
     });
   });
 
+  it('refuses addresses the case does not allow, before connecting', async () => {
+    const strict = scanPolicy({ allowInternal: false });
+    await expect(
+      runScanner(tlsCertScanner, { type: 'ip', value: '127.0.0.1' }, net, {}, { policy: strict }),
+    ).rejects.toThrow(/127\.0\.0\.1 is not scanned: 127\.0\.0\.1 is a loopback address/);
+  });
+
   it('scans an IP without SNI and reports that the certificate does not name it', async () => {
     const run = await scan(net, '185.220.101.47', 'ip');
     expect(titles(run)).toContain('high: The certificate does not cover 185.220.101.47');
@@ -70,6 +81,7 @@ describe('tls-cert against the hostile lab', () => {
   let net: Net;
   beforeAll(async () => {
     ({ lab, net } = await startLabNet('hostile'));
+    policy = scanPolicy({ allowInternal: false }, lab.net.lab);
   });
   afterAll(() => lab.stop());
 
