@@ -109,12 +109,17 @@ const HEAD_TOO_LARGE = plainAnswer(431, 'Request Header Fields Too Large');
 export class RouteTable {
   private readonly plain = new Map<string, CompiledRoute>();
   private readonly withQuery = new Map<string, CompiledRoute>();
+  /** Routes that reflect a query parameter into Location, compiled again per request. */
+  private readonly reflecting = new Map<CompiledRoute, Route>();
 
   constructor(routes: readonly Route[]) {
     for (const route of routes) {
       const table = route.path.includes('?') ? this.withQuery : this.plain;
       // The first route for a path wins, like the first matching location block.
-      if (!table.has(route.path)) table.set(route.path, compileRoute(route));
+      if (table.has(route.path)) continue;
+      const compiled = compileRoute(route);
+      table.set(route.path, compiled);
+      if (route.redirectParam !== undefined) this.reflecting.set(compiled, route);
     }
   }
 
@@ -122,12 +127,25 @@ export class RouteTable {
   match(target: string): CompiledRoute | undefined {
     const path = requestPath(target);
     const queryAt = path.indexOf('?');
-    if (queryAt >= 0) {
-      const exact = this.withQuery.get(path);
-      if (exact) return exact;
-    }
-    return this.plain.get(queryAt >= 0 ? path.slice(0, queryAt) : path);
+    const exact = queryAt >= 0 ? this.withQuery.get(path) : undefined;
+    const route = exact ?? this.plain.get(queryAt >= 0 ? path.slice(0, queryAt) : path);
+    const source = route && this.reflecting.get(route);
+    return source ? reflectRedirect(source, path) : route;
   }
+}
+
+/**
+ * An open redirect's answer: the route with the request's `redirectParam` value as its Location
+ * (the route's own `redirect` when the parameter is absent or carries control characters).
+ */
+function reflectRedirect(route: Route, path: string): CompiledRoute {
+  const queryAt = path.indexOf('?');
+  const param = route.redirectParam ?? '';
+  const value = queryAt >= 0 ? new URLSearchParams(path.slice(queryAt + 1)).get(param) : null;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a reflected value must not split the response head
+  if (value === null || /[\x00-\x1f\x7f]/.test(value)) return compileRoute(route);
+  const headers = route.headers.filter(([name]) => name.toLowerCase() !== 'location');
+  return compileRoute({ ...route, headers, redirect: value });
 }
 
 /** The origin-form path of a request target (absolute-form, as sent to proxies, is reduced). */
