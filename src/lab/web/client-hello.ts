@@ -84,11 +84,6 @@ function readServerName(record: Buffer, at: number, listEnd: number): string | n
   return null;
 }
 
-/** The host_name in the first record's ClientHello, lowercased; null when absent or malformed. */
-export function parseServerName(data: Buffer): string | null {
-  return parseClientHello(data)?.serverName ?? null;
-}
-
 /**
  * Collects the first record from a fresh connection without consuming it for good: the bytes
  * are handed back to be replayed into the TLS layer. Null when the peer leaves first.

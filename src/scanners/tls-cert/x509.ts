@@ -2,6 +2,7 @@
 // Node's printed forms of subject and SANs. Values are kept as the certificate has them; making
 // them safe to show (control characters, length) is the caller's job (text.ts).
 import { createHash } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import {
   children,
   DerError,
@@ -142,13 +143,8 @@ function readPublicKey(spki: Element): PublicKeyInfo {
 }
 
 function ipText(bytes: Uint8Array): string {
-  if (bytes.length === 4) return [...bytes].join('.');
-  if (bytes.length === 16) {
-    const groups: string[] = [];
-    for (let i = 0; i < 16; i += 2) groups.push((((bytes[i] as number) << 8) | (bytes[i + 1] as number)).toString(16));
-    return groups.join(':');
-  }
-  return `(${bytes.length}-byte address)`;
+  if (bytes.length !== 4 && bytes.length !== 16) return `(${bytes.length}-byte address)`;
+  return ipaddr.fromByteArray([...bytes]).toString();
 }
 
 interface Extensions {

@@ -5,7 +5,7 @@ import { Duplex } from 'node:stream';
 import { connect, createSecureContext, DEFAULT_CIPHERS } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { Route, Site } from '../../../src/lab/scenario/schema';
-import { parseServerName, recordComplete } from '../../../src/lab/web/client-hello';
+import { parseClientHello, recordComplete } from '../../../src/lab/web/client-hello';
 import { compileRoute, RouteTable, requestHost } from '../../../src/lab/web/http';
 import { siteTlsOptions } from '../../../src/lab/web/tls-options';
 
@@ -113,12 +113,17 @@ function clientHello(servername?: string): Promise<Buffer> {
   });
 }
 
-describe('parseServerName', () => {
-  it('reads SNI from a real ClientHello', async () => {
+const parseServerName = (data: Buffer): string | null => parseClientHello(data)?.serverName ?? null;
+
+describe('parseClientHello', () => {
+  it("reads SNI, versions and suites from Node's own ClientHello", async () => {
     const hello = await clientHello('Blog.Test');
     expect(recordComplete(hello)).toBe(true);
     expect(recordComplete(hello.subarray(0, 40))).toBe(false);
-    expect(parseServerName(hello)).toBe('blog.test');
+    const info = parseClientHello(hello);
+    expect(info).toMatchObject({ version: 0x0303, serverName: 'blog.test' });
+    expect(info?.supportedVersions).toContain(0x0304);
+    expect(info?.suites).toContain(0x1301);
   });
 
   it('gives null without SNI, for truncated hellos and for what is not TLS', async () => {

@@ -72,6 +72,25 @@ describe('buildClientHello', () => {
     expect(parseClientHello(hello('TLSv1.2', [AES128_SHA], null))?.serverName).toBeNull();
   });
 
+  it('round-trips any offer through the lab parser', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PROTOCOLS),
+        fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 1, maxLength: 4000 }),
+        fc.option(fc.domain(), { nil: null }),
+        (p, suites, name) => {
+          const info = parseClientHello(
+            Buffer.from(buildClientHello({ protocol: p, suites, serverName: name, keyShare })),
+          );
+          expect(info?.suites).toEqual(suites);
+          expect(info?.serverName).toBe(p.id === 'SSLv3' ? null : (name?.toLowerCase() ?? null));
+          expect(info?.supportedVersions ?? [info?.version]).toEqual([p.wire]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('fits every known suite in one record and refuses an empty offer', () => {
     const bytes = hello('TLSv1.2', LEGACY_SUITES);
     expect(bytes.readUInt16BE(3)).toBe(bytes.length - 5);
