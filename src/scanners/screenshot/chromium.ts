@@ -2,7 +2,7 @@
 // nothing, every connection goes to a proxy that cannot be reached (loopback included), and WebRTC
 // may not send UDP around the proxy. What the page gets, it gets through the fetch bridge.
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 /** Where Chromium or Chrome is installed by the usual packages (the e2e tests look there too). */
 export const KNOWN_CHROMIUM_PATHS = [
@@ -53,6 +53,9 @@ export const OFFLINE_ARGS = [
 ];
 
 export async function launchOffline(executablePath: string, sandbox: boolean, timeoutMs: number): Promise<Browser> {
+  // Loaded when a browser is started: the driver takes seconds to import, which loading the
+  // scanner (the registry test loads them all) should not pay.
+  const { chromium } = await import('playwright-core');
   try {
     return await chromium.launch({
       executablePath,
