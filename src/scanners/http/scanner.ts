@@ -1,30 +1,23 @@
 // The HTTP scanner: fetches the target's site from http:// and https://, following redirects
-// itself, then judges what the page's response says: the HTTPS redirect, the security headers,
-// clickjacking, cookies, HSTS preload, HTTP/2 (ALPN) and HTTP/3 (Alt-Svc), and the title. Every
-// request is bounded (time, head, body) and every answer or failure is evidence.
+// itself; judges the HTTPS redirect and HTTP/2 (ALPN) here and the page's response in page.ts
+// (headers, clickjacking, cookies, HSTS preload, HTTP/3, title). Every request is bounded (time,
+// head, body) and every answer or failure is evidence.
 import { scoreCategory } from '../../shared/grade';
 import type { EntityKey, JsonValue } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { GraphBuilder } from '../kit/graph-builder';
-import { http3Services, parseAltSvc } from './alt-svc';
 import { type Chain, followRedirects, type Hop } from './chain';
-import { clickjackingVerdict } from './clickjacking';
-import { auditCookie, type CookieAudit, cookieScore, MAX_COOKIES } from './cookie-audit';
-import { parseCsp } from './csp';
-import { bodyText, exchangeEvidence, type FetchSettings, failureTitle, fetchPage } from './fetch';
+import { auditCookie, type CookieAudit, MAX_COOKIES } from './cookie-audit';
+import { exchangeEvidence, type FetchSettings, failureTitle, fetchPage } from './fetch';
 import { headerValues } from './fields';
-import { assessHeaders, POINTS_PER_HEADER } from './headers';
 import { policyCheck } from './host-policy';
-import { parseHsts, preloadProblems } from './hsts';
 import { httpManifest } from './manifest';
 import { numberOption } from './options';
+import { judgePage, SCANNER } from './page';
 import { answeredOverHttps, redirectVerdict } from './redirect-verdict';
 import { parseSetCookie } from './set-cookie';
 import { urlOver, type WebTarget, webTarget } from './target';
 import { printable } from './text';
-import { extractTitle } from './title';
-
-const SCANNER = 'http';
 
 /** Fetches chains and keeps one evidence event per request. */
 class Session {
@@ -242,119 +235,20 @@ async function* scan(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEve
   reportChainEnds(httpsChain, label, session, graph, about);
 
   const page = pagesHop(chains);
-  const response = page?.response;
-  if (page && response) {
-    const pageRefs = session.ref(page);
-    const https = page.url.startsWith('https:');
-    httpProps.url = page.url;
-    httpProps.status = response.status;
-    const server = headerValues(response.headers, 'server')[0];
-    if (server !== undefined) httpProps.server = printable(server, 200);
-    const contentType = headerValues(response.headers, 'content-type')[0] ?? '';
-    httpProps.title = contentType === '' || /html/i.test(contentType) ? extractTitle(bodyText(response)) : null;
-
-    // Security headers.
-    const verdicts = assessHeaders(response.headers, https);
-    httpProps.headers = Object.fromEntries(
-      verdicts.map((v) => [v.header, { status: v.status, value: v.value, lost: v.lost }]),
-    );
-    props['grade.headers'] = scoreCategory(
-      'headers',
-      SCANNER,
-      verdicts
-        .filter((v) => v.lost > 0)
-        .map((v) => ({ points: v.lost, reason: `${v.header} ${v.status}: ${v.detail}` })),
-    );
-    for (const v of verdicts.filter((x) => x.lost > 0)) {
-      const state = v.status === 'missing' ? 'is missing' : v.status === 'weak' ? 'is weak' : 'is ineffective';
-      graph.finding({
-        about,
-        severity: v.severity,
-        title: `${label}: ${v.header} ${state}`,
-        detail: `${v.value === null ? '' : `${v.header}: ${v.value}\n`}${v.detail}. (−${v.lost} of ${POINTS_PER_HEADER} grade points.)`,
-        evidence: pageRefs,
-      });
-    }
-
-    // Clickjacking.
-    const clickjacking = clickjackingVerdict(
-      parseCsp(headerValues(response.headers, 'content-security-policy')),
-      headerValues(response.headers, 'x-frame-options'),
-    );
-    httpProps.clickjacking = { protected: clickjacking.protected, by: clickjacking.by, reason: clickjacking.reason };
-    if (!clickjacking.protected) {
-      graph.finding({
-        about,
-        severity: 'medium',
-        title: `${label}: can be framed by any site (clickjacking)`,
-        detail: `${clickjacking.reason}. Another site can load ${printable(page.url, 200)} in an invisible frame and make visitors click on it. Send CSP frame-ancestors 'self' (and X-Frame-Options SAMEORIGIN for old browsers).`,
-        evidence: pageRefs,
-      });
-    }
-
-    // HSTS and preload.
-    const hstsValue = https ? headerValues(response.headers, 'strict-transport-security')[0] : undefined;
-    if (hstsValue !== undefined) {
-      const hsts = parseHsts(hstsValue);
-      const problems = preloadProblems(hsts);
-      if (redirect.kind !== 'redirects' && redirect.kind !== 'https-only')
-        problems.push('HTTP does not redirect to HTTPS');
-      httpProps.hsts = {
-        maxAge: hsts.maxAge,
-        includeSubDomains: hsts.includeSubDomains,
-        preload: hsts.preload,
-        preloadReady: problems.length === 0,
-        errors: hsts.errors,
-      };
-      if (hsts.preload) {
-        graph.finding({
-          about,
-          severity: problems.length === 0 ? 'info' : 'low',
-          title:
-            problems.length === 0
-              ? `${label}: HSTS is ready for the browsers' preload list`
-              : `${label}: HSTS asks for preload but does not qualify`,
-          detail:
-            problems.length === 0
-              ? 'The header has max-age of a year or more, includeSubDomains and preload, and HTTP redirects to HTTPS: the requirements of hstspreload.org (whether the name is on the list is not checked).'
-              : `The preload list would refuse it: ${problems.join('; ')}.`,
-          evidence: [...pageRefs, ...redirectEvidence],
-        });
-      }
-    }
-
-    // Cookies.
-    const cookies = collectCookies(chains, session);
-    httpProps.cookies = cookies.map(({ audit }) => ({ ...audit, problems: audit.problems.map((p) => p.problem) }));
-    props['grade.cookies'] = cookieScore(
-      cookies.map((c) => c.audit),
-      SCANNER,
-    );
-    for (const { audit, refs } of cookies.filter((c) => c.audit.score < 100)) {
-      graph.finding({
-        about,
-        severity: audit.score < 50 ? 'medium' : 'low',
-        title: `${label}: cookie ${audit.name} scores ${audit.score}/100`,
-        detail: audit.problems.map((p) => `−${p.points}: ${p.problem}`).join('\n'),
-        evidence: refs,
-      });
-    }
-
-    // HTTP/3 from Alt-Svc.
-    const h3 = http3Services(parseAltSvc(headerValues(response.headers, 'alt-svc')));
-    httpProps.http3 = {
-      advertised: h3.length > 0,
-      alternatives: h3.map((s) => printable(`${s.protocol}=${s.host}:${s.port ?? ''}`, 100)),
-    };
-    if (h3.length > 0) {
-      graph.finding({
-        about,
-        severity: 'info',
-        title: `${label}: advertises HTTP/3`,
-        detail: `Alt-Svc offers ${h3.map((s) => printable(`${s.protocol} on ${s.host || 'the same host'}:${s.port ?? '?'}`, 100)).join(', ')}.`,
-        evidence: pageRefs,
-      });
-    }
+  if (page?.response) {
+    judgePage({
+      about,
+      label,
+      graph,
+      props,
+      httpProps,
+      url: page.url,
+      response: page.response,
+      pageRefs: session.ref(page),
+      redirect,
+      redirectEvidence,
+      cookies: collectCookies(chains, session),
+    });
   } else {
     graph.finding({
       about,
