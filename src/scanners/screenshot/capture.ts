@@ -37,6 +37,9 @@ export async function capture(
   const remaining = () => Math.max(1, deadlineAt - Date.now());
   const context = await browser.newContext({
     viewport: { width: options.width, height: options.height },
+    javaScriptEnabled: options.javaScript,
+    // Headless Chromium names itself HeadlessChrome, which lets a phishing kit show a decoy.
+    userAgent: `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`,
     serviceWorkers: 'block',
     acceptDownloads: false,
   });

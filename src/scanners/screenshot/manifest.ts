@@ -43,8 +43,9 @@ export const screenshotManifest: ScannerManifest = {
       type: 'boolean',
       default: true,
       description:
-        "Run Chromium's sandbox around the page. Turn off only where the system cannot provide one " +
-        '(a container without user namespaces): the page is hostile content.',
+        "Run Chromium's sandbox around the page. As root, where Chromium cannot sandbox, the page is rendered " +
+        'with its scripts off instead. Turn off only where the system cannot provide one (a container without ' +
+        'user namespaces): the page is hostile content.',
     },
   ],
 };

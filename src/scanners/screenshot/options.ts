@@ -9,6 +9,8 @@ export interface ShotOptions {
   maxHeight: number;
   timeoutMs: number;
   sandbox: boolean;
+  /** Off when the sandbox was asked for but cannot be had (Chromium refuses it to root). */
+  javaScript: boolean;
 }
 
 const BOUNDS = {
@@ -28,7 +30,11 @@ function bounded(options: Record<string, JsonValue>, key: keyof typeof BOUNDS): 
   return value;
 }
 
-export function parseOptions(options: Record<string, JsonValue>): ShotOptions {
+/**
+ * @param asRoot whether this process runs as root, where Chromium cannot sandbox: the page is
+ * then rendered unsandboxed but with its scripts off, unless the sandbox option was turned off.
+ */
+export function parseOptions(options: Record<string, JsonValue>, asRoot: boolean): ShotOptions {
   const { chromiumPath = '', sandbox = true } = options;
   if (typeof chromiumPath !== 'string') throw new Error('option chromiumPath must be a path');
   if (typeof sandbox !== 'boolean') throw new Error('option sandbox must be true or false');
@@ -38,6 +44,7 @@ export function parseOptions(options: Record<string, JsonValue>): ShotOptions {
     height: bounded(options, 'height'),
     maxHeight: bounded(options, 'maxHeight'),
     timeoutMs: bounded(options, 'timeoutMs'),
-    sandbox,
+    sandbox: sandbox && !asRoot,
+    javaScript: !(sandbox && asRoot),
   };
 }

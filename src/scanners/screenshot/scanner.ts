@@ -94,7 +94,7 @@ function requestLog(bridge: FetchBridge, document: Fetched): string {
 }
 
 async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEvent> {
-  const options = parseOptions(ctx.options);
+  const options = parseOptions(ctx.options, process.getuid?.() === 0);
   const urls = startUrls(input);
   const path = findChromium(options.chromiumPath);
   const started = Date.now();
@@ -148,6 +148,17 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
       '(see the request log).',
     evidence: ['screenshot', 'requests'],
   });
+  if (!options.javaScript) {
+    graph.finding({
+      about: page,
+      severity: 'info',
+      title: `${shot.url.slice(0, 300)} was rendered with JavaScript off`,
+      detail:
+        'Chromium cannot run its sandbox for a process running as root, and the page is hostile content, so its ' +
+        'scripts did not run; run Tracegraph as an ordinary user for a capture with scripts.',
+      evidence: ['screenshot'],
+    });
+  }
   if (!shot.loaded) {
     graph.finding({
       about: page,

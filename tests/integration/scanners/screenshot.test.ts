@@ -169,6 +169,24 @@ const size = (png: Buffer) => [png.readUInt32BE(16), png.readUInt32BE(20)];
 describe.skipIf(chromium === undefined)(
   'screenshot scanner (needs Chromium: set TRACEGRAPH_CHROMIUM or install chromium)',
   () => {
+    it.runIf(process.getuid?.() === 0)(
+      'as root with the sandbox asked for, renders the page with its scripts off and says so',
+      async () => {
+        const run = await runScanner(
+          screenshotScanner,
+          { type: 'url', value: 'https://nova-tracking.net/track' },
+          novaNet,
+          {},
+          { policy: novaPolicy },
+        );
+        const shot = run.evidence.find((e) => e.ref === 'screenshot');
+        expect(size(Buffer.from(shot?.content ?? '', 'base64'))[0]).toBe(1280);
+        expect(run.findings.map((f) => f.title)).toContain(
+          'https://nova-tracking.net/track was rendered with JavaScript off',
+        );
+      },
+    );
+
     it('renders a lab page with its stylesheet and image from another lab host, fetched through ctx.net', async () => {
       const started = Date.now();
       const run = await shoot({ type: 'url', value: 'https://nova-tracking.net/track' }, novaNet, novaPolicy);

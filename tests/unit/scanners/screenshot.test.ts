@@ -36,30 +36,37 @@ const denied = { net, policy: scanPolicy({ allowInternal: false }) };
 
 describe('screenshot options', () => {
   it('fills defaults and keeps values within bounds', () => {
-    expect(parseOptions({})).toEqual({
+    expect(parseOptions({}, false)).toEqual({
       chromiumPath: '',
       width: 1280,
       height: 800,
       maxHeight: 10_000,
       timeoutMs: 20_000,
       sandbox: true,
+      javaScript: true,
     });
-    expect(parseOptions({ width: 800, maxHeight: 30_000, timeoutMs: 1000, sandbox: false })).toMatchObject({
+    expect(parseOptions({ width: 800, maxHeight: 30_000, timeoutMs: 1000, sandbox: false }, false)).toMatchObject({
       width: 800,
       maxHeight: 30_000,
       timeoutMs: 1000,
       sandbox: false,
+      javaScript: true,
     });
   });
 
+  it('as root, where Chromium cannot sandbox, turns the scripts off instead, unless the sandbox was declined', () => {
+    expect(parseOptions({}, true)).toMatchObject({ sandbox: false, javaScript: false });
+    expect(parseOptions({ sandbox: false }, true)).toMatchObject({ sandbox: false, javaScript: true });
+  });
+
   it('refuses values out of bounds or of the wrong type, naming the option', () => {
-    expect(() => parseOptions({ maxHeight: 30_001 })).toThrow(
+    expect(() => parseOptions({ maxHeight: 30_001 }, false)).toThrow(
       'option maxHeight must be a whole number from 240 to 30000; got 30001',
     );
-    expect(() => parseOptions({ width: 100.5 })).toThrow(/option width/);
-    expect(() => parseOptions({ timeoutMs: '5000' })).toThrow(/option timeoutMs .* got "5000"/);
-    expect(() => parseOptions({ chromiumPath: 3 })).toThrow('option chromiumPath must be a path');
-    expect(() => parseOptions({ sandbox: 'no' })).toThrow('option sandbox must be true or false');
+    expect(() => parseOptions({ width: 100.5 }, false)).toThrow(/option width/);
+    expect(() => parseOptions({ timeoutMs: '5000' }, false)).toThrow(/option timeoutMs .* got "5000"/);
+    expect(() => parseOptions({ chromiumPath: 3 }, false)).toThrow('option chromiumPath must be a path');
+    expect(() => parseOptions({ sandbox: 'no' }, false)).toThrow('option sandbox must be true or false');
   });
 });
 
