@@ -58,4 +58,31 @@ describe('npm run demo (web shell on the nova-parcels lab)', () => {
     await page.screenshot({ path: screenshotPath('demo-2-pivot') });
     expect(watched.errors).toEqual([]);
   });
+
+  it('runs a Full Scan and reads the grade and the Overall Assessment', async () => {
+    await page.getByLabel('Target', { exact: true }).fill('nova-parcels.com');
+    await page.getByRole('button', { name: 'Full Scan', exact: true }).click();
+    // Phase 2 (takeover on the domain and its subdomains) queues once phase 1 has ended.
+    await page.locator('tr', { hasText: 'Subdomain takeover' }).first().waitFor({ timeout: 90_000 });
+    await expect
+      .poll(() => page.locator('tr[data-status="running"], tr[data-status="queued"]').count(), { timeout: 90_000 })
+      .toBe(0);
+    const domain = await waitForNode(page, 'domain', 'nova-parcels.com');
+    await clickNode(page, domain);
+    const assessment = page.getByTestId('assessment');
+    await expect.poll(() => assessment.getByTestId('grade-letter').textContent()).toMatch(/^[A-F]$/);
+    // The worked example: spoofable mail is a red signal; the certificate's SANs are pivots.
+    expect(await assessment.locator('.signal-red').count()).toBeGreaterThan(0);
+    const pivots = await assessment.getByTestId('pivots').locator('li').allTextContents();
+    expect(pivots.some((p) => p.startsWith('SAN domainnova-tracking.net'))).toBe(true);
+    expect(pivots.some((p) => p.startsWith('address185.220.101.47'))).toBe(true);
+    // Every point lost is explained, one click away.
+    const headers = assessment.locator('.grade-categories details', { hasText: 'Security headers' });
+    await headers.locator('summary').click();
+    expect(await headers.locator('.lost-points li').allTextContents()).toContainEqual(
+      expect.stringMatching(/^−3: Content-Security-Policy/),
+    );
+    await page.screenshot({ path: screenshotPath('demo-3-assessment') });
+    expect(watched.errors).toEqual([]);
+  });
 });

@@ -58,17 +58,26 @@ export function AssessmentPanel({ entityId }: { entityId: number }) {
       <ul className="grade-categories">
         {grade.categories.map((c) => (
           <li key={c.id} className={c.earned === null ? 'unknown' : c.earned === c.weight ? 'full' : 'lost'}>
-            <span className="category-title">{c.title}</span>
-            <span className="category-score">{c.earned === null ? 'unknown' : `${c.earned}/${c.weight}`}</span>
             {c.lost.length > 0 ? (
-              <ul className="lost-points">
-                {c.lost.map((l) => (
-                  <li key={l.reason}>
-                    −{l.points}: {l.reason}
-                  </li>
-                ))}
-              </ul>
-            ) : null}
+              <details>
+                <summary>
+                  <span className="category-title">{c.title}</span>
+                  <span className="category-score">{`${c.earned}/${c.weight}`}</span>
+                </summary>
+                <ul className="lost-points">
+                  {c.lost.map((l) => (
+                    <li key={l.reason}>
+                      −{l.points}: {l.reason}
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            ) : (
+              <div className="category-row">
+                <span className="category-title">{c.title}</span>
+                <span className="category-score">{c.earned === null ? 'unknown' : `${c.earned}/${c.weight}`}</span>
+              </div>
+            )}
           </li>
         ))}
       </ul>
