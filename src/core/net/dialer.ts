@@ -2,7 +2,7 @@
 // the proxy), otherwise directly, with names resolved by our own resolver (never the OS's).
 import { isIP, type Socket } from 'node:net';
 import type { Resolver } from '../../shared/scanner';
-import { formatHostPort, type HostPort, type ProxyConfig } from './address';
+import { formatHostPort, type ProxyConfig } from './address';
 import { errorMessage } from './deadline';
 import { type RouteFn, routed } from './lab-route';
 import { connectSocks } from './socks';

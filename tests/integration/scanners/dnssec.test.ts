@@ -129,7 +129,7 @@ describe('dnssec scanner against signed lab zones', () => {
   for (const [alias, target] of [
     ['out.ec.test', 'plain.test'],
     ['in.ec.test', 'open.ec.test'],
-  ]) {
+  ] as const) {
     it(`an alias into ${target} is judged in the zone that holds it`, async () => {
       const props = domainProps(await scan(alias), alias);
       expect(props.dnssecZone).toBe('ec.test');
