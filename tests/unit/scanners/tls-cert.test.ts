@@ -17,12 +17,15 @@ import { type ParsedCertificate, parseCertificate } from '../../../src/scanners/
 const ca = createLabCa();
 const der = (pem: string): Uint8Array => new Uint8Array(new X509Certificate(pem).raw);
 
+/** Certificates the lab issues; one key per type and size (key generation is the slow part). */
 function issue(overrides: Record<string, unknown> = {}, hostname = 'shop.test'): ParsedCertificate {
+  const key = { type: 'rsa', bits: 2048, ...(overrides.key as object | undefined), id: 'tls-cert-test' };
   const spec = Certificate.parse({
     subject: { CN: hostname, O: 'Shop Ltd', C: 'GB' },
     notBefore: '2024-01-01T00:00:00Z',
     notAfter: '2034-01-01T00:00:00Z',
     ...overrides,
+    key,
   });
   return parseCertificate(der(issueCertificate(ca, spec, hostname).certPem));
 }
@@ -30,13 +33,23 @@ const intermediate = parseCertificate(der(ca.intermediatePem));
 const root = parseCertificate(der(ca.rootPem));
 
 /** A self-signed certificate signed by node-forge with a chosen key size and hash. */
+const forgeKeys = new Map<number, forge.pki.rsa.PrivateKey>();
+function forgeKey(bits: number): forge.pki.rsa.PrivateKey {
+  let key = forgeKeys.get(bits);
+  if (!key) {
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: bits,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    });
+    key = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
+    forgeKeys.set(bits, key);
+  }
+  return key;
+}
+
 function forgeCert(bits: number, md: 'sha1' | 'md5' | 'sha256'): ParsedCertificate {
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: bits,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  });
-  const key = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
+  const key = forgeKey(bits);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   cert.serialNumber = '0abc';
