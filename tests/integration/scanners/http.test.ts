@@ -63,6 +63,15 @@ describe('HTTP scanner in the lab', () => {
     expect(titles).toContain('nova-parcels.com: HTTP/2 not offered');
   });
 
+  it('scans an address as its default site, the redirect to a named site becoming a url node', async () => {
+    const { run, http } = await scan(nova, { type: 'ip', value: '198.18.44.10' });
+    expect(run.relations.map((r) => [r.from, r.relation, r.to])).toEqual([
+      [{ type: 'ip', value: '198.18.44.10' }, 'redirects_to', { type: 'url', value: 'https://harbor-bakery.com/' }],
+    ]);
+    expect(http.url).toBe('https://harbor-bakery.com/');
+    expect(http.httpsRedirect).toMatchObject({ verdict: 'redirects' });
+  });
+
   it('takes the redirect points from a site served over plain HTTP without a redirect', async () => {
     const { props, http, titles } = await scan(nova, { type: 'domain', value: 'nova-tracking.net' });
     expect(http.httpsRedirect).toMatchObject({ verdict: 'no-redirect' });
