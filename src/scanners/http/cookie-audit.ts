@@ -1,6 +1,7 @@
 // The cookie audit: each cookie scored out of 100 from its attributes, each point lost named with
 // its risk, and the grade's cookie category (8 points) shared among the cookies: each cookie
-// carries an equal part and loses it in proportion to its own score. No cookies, full marks.
+// carries an equal part and loses it in proportion to its own score, to the quarter point. No
+// cookies, full marks.
 import { type CategoryScore, GRADE_CATEGORIES, scoreCategory } from '../../shared/grade';
 import type { SetCookie } from './set-cookie';
 import { printable } from './text';
@@ -89,7 +90,8 @@ export function cookieScore(audits: readonly CookieAudit[], scanner: string): Ca
   const lost = audits
     .filter((a) => a.score < 100)
     .map((a) => ({
-      points: Math.round(share * (100 - a.score)) / 100,
+      // Quarter points: exact in binary, so the category's sum shows no floating-point residue.
+      points: Math.round((share * (100 - a.score)) / 25) / 4,
       reason: `cookie ${a.name} scores ${a.score}/100: ${a.problems.map((p) => p.problem).join('; ')}`.slice(0, 1000),
     }));
   return scoreCategory('cookies', scanner, lost);

@@ -55,7 +55,8 @@ describe('HTTP scanner in the lab', () => {
     expect(readCategoryScore(props, 'headers')?.lost).toHaveLength(9);
     expect(readCategoryScore(props, 'httpsRedirect')?.earned).toBe(10);
     const cookies = readCategoryScore(props, 'cookies');
-    expect(cookies?.earned).toBeCloseTo(1.2);
+    // 8 × 85/100 = 6.8 lost, to the quarter point 6.75.
+    expect(cookies?.earned).toBe(1.25);
     expect(cookies?.lost[0]?.reason).toMatch(/^cookie PHPSESSID scores 15\/100/);
     expect(http.http2).toEqual({ alpn: 'http/1.1', supported: false });
     expect(titles).toContain('nova-parcels.com: can be framed by any site (clickjacking)');
@@ -110,8 +111,9 @@ describe('HTTP scanner in the lab', () => {
       ['track', 0],
       ['<img src', 15],
     ]);
-    // 8 points shared by 5 cookies: 1.6 each, kept in proportion to the score.
-    expect(readCategoryScore(props, 'cookies')?.earned).toBeCloseTo((1.6 * (70 + 70 + 30 + 0 + 15)) / 100);
+    // 8 points shared by 5 cookies: 1.6 each, lost in proportion (0.48, 0.48, 1.12, 1.6, 1.36), to the quarter point.
+    expect(readCategoryScore(props, 'cookies')?.lost.map((l) => l.points)).toEqual([0.5, 0.5, 1, 1.5, 1.25]);
+    expect(readCategoryScore(props, 'cookies')?.earned).toBe(3.25);
     expect(http.title).toBe('Weak & <b>bold</b> <script>window.__xss=1</script> \\u202egnp.exe \\x1b[31mRED\\x1b[0m');
     expect(http.clickjacking).toMatchObject({ protected: false, by: 'x-frame-options' });
     expect(titles).toContain('weak.hostile-lab.com: HSTS asks for preload but does not qualify');
