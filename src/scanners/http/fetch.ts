@@ -17,7 +17,11 @@ export interface FetchSettings {
 }
 
 /** A GET for `url`, bounded by the per-request timeout and what is left of the budget. */
-export function fetchPage(ctx: ScanContext, url: string, settings: FetchSettings): Promise<HttpResponse> {
+export function fetchPage(
+  ctx: Pick<ScanContext, 'net' | 'signal'>,
+  url: string,
+  settings: FetchSettings,
+): Promise<HttpResponse> {
   const left = settings.deadline - Date.now();
   if (left <= 0) return Promise.reject(new Error('not requested: the scan ran out of time'));
   return ctx.net.http({

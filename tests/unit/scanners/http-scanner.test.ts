@@ -1,6 +1,7 @@
 // The HTTP scanner over a scripted web: the grade categories it leaves, ALPN and Alt-Svc, the
 // redirect bound, and the scan-event contract.
 import { describe, expect, it } from 'vitest';
+import { fetchPage } from '../../../src/scanners/http/fetch';
 import { httpManifest } from '../../../src/scanners/http/manifest';
 import { httpScanner } from '../../../src/scanners/http/scanner';
 import { readCategoryScore } from '../../../src/shared/grade';
@@ -110,6 +111,17 @@ describe('HTTP scanner', () => {
     expect(refused.map((f) => f.severity)).toEqual(['low', 'low']);
     expect(refused[0]?.detail).toContain('127.0.0.1 is a loopback address');
     expect(refused[1]?.detail).toContain('intranet.example resolves to 10.0.0.5 is a private address');
+  });
+
+  it('starts no request once the time budget is spent', async () => {
+    const web = fakeWeb({ 'http://a.example/': GOOD_PAGE });
+    const ctx = { net: web.net, signal: new AbortController().signal };
+    await expect(fetchPage(ctx, 'http://a.example/', { timeoutMs: 1000, deadline: Date.now() - 1 })).rejects.toThrow(
+      'not requested: the scan ran out of time',
+    );
+    expect(web.requested).toEqual([]);
+    await fetchPage(ctx, 'http://a.example/', { timeoutMs: 1000, deadline: Date.now() + 60_000 });
+    expect(web.requested).toEqual(['http://a.example/']);
   });
 
   it('refuses input that is not a web target', async () => {
