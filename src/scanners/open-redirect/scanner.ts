@@ -39,7 +39,7 @@ async function findSite(target: WebTarget, ctx: ScanContext, settings: FetchSett
     chain = await followRedirects(urlOver(target, scheme), {
       fetch: (url) => fetchPage(ctx, url, settings),
       // Paths are collected on the target's own host; another host is another target.
-      allow: (next) => new URL(next).hostname === target.hostname.toLowerCase(),
+      allow: (next) => new URL(next).hostname.replace(/^\[(.*)\]$/, '$1') === target.hostname.toLowerCase(),
       maxHops: 5,
       refuse,
       signal: ctx.signal,
