@@ -29,7 +29,7 @@ import type {
   Run,
 } from '../../src/shared/model';
 import type { ScannerManifest } from '../../src/shared/scanner';
-import { outOfScopeReason, PASSIVE_ONLY_REASON } from '../../src/shared/scope';
+import { scopeStatus } from '../../src/shared/scope';
 import { parseTarget } from '../../src/shared/target';
 
 const TYPES: Record<string, string> = {
@@ -224,7 +224,7 @@ export async function startFakeBackend(rendererDir: string, answers: FakeAnswers
 
   /** Hops from the nearest seed, as the real store counts them (relations either way). */
   const scopeOf = (c: CaseData, entity: Entity) => {
-    const { passiveOnly, scopeDistance } = c.info.settings;
+    const { scopeDistance } = c.info.settings;
     let frontier = new Set([entity.id]);
     const seen = new Set(frontier);
     let distance: number | null = null;
@@ -247,15 +247,7 @@ export async function startFakeBackend(rendererDir: string, answers: FakeAnswers
       }
       frontier = next;
     }
-    if (passiveOnly) return { distance, activeAllowed: false, reason: PASSIVE_ONLY_REASON };
-    if (distance === null) {
-      return {
-        distance,
-        activeAllowed: false,
-        reason: outOfScopeReason(entity.value, scopeDistance),
-      };
-    }
-    return { distance, activeAllowed: true, reason: null };
+    return scopeStatus(distance, c.info.settings, entity.value);
   };
 
   const endWaiters = new Map<number, () => void>();

@@ -15,7 +15,7 @@ import {
 import type { Assessment } from '../../shared/assessment';
 import type { CaseInfo, Entity, EntityKey, Props, Run } from '../../shared/model';
 import type { NetConfig, ScannerManifest } from '../../shared/scanner';
-import { outOfScopeReason, PASSIVE_ONLY_REASON } from '../../shared/scope';
+import { scopeStatus } from '../../shared/scope';
 import { internalAddressClass, parseTarget } from '../../shared/target';
 import { assess } from '../assessment/assess';
 import type { WorkerLauncher } from '../scan/launcher';
@@ -319,17 +319,8 @@ export class CoreService {
   }
 
   private async scopeOf(open: OpenCase, entity: Entity): Promise<Result<'scope.check'>> {
-    const { passiveOnly, scopeDistance } = open.info.settings;
-    const distance = await open.store.scopeDistance(entity.id, scopeDistance);
-    if (passiveOnly) return { distance, activeAllowed: false, reason: PASSIVE_ONLY_REASON };
-    if (distance === null) {
-      return {
-        distance,
-        activeAllowed: false,
-        reason: outOfScopeReason(entity.value, scopeDistance),
-      };
-    }
-    return { distance, activeAllowed: true, reason: null };
+    const { settings } = open.info;
+    return scopeStatus(await open.store.scopeDistance(entity.id, settings.scopeDistance), settings, entity.value);
   }
 
   private async entityOf(open: OpenCase, id: number, field: string): Promise<Entity> {
