@@ -72,7 +72,7 @@ export class Orchestrator {
   private readonly queue: ScanJob[] = [];
   private readonly active = new Map<number, Active>();
   private idleWaiters: (() => void)[] = [];
-  private readonly endWaiters = new Map<number, ((run: Run) => void)[]>();
+  private readonly endWaiters = new Map<number, (run: Run) => void>();
 
   constructor(
     private readonly launcher: WorkerLauncher,
@@ -82,10 +82,14 @@ export class Orchestrator {
     private readonly limits: OrchestratorLimits,
   ) {}
 
-  enqueue(job: ScanJob): void {
+  /** Queues the job; the promise resolves with the run once it has ended, whatever the outcome. */
+  enqueue(job: ScanJob): Promise<Run> {
+    // The waiter is in place before the run can start, so even a run that ends at once is seen.
+    const ended = new Promise<Run>((resolve) => this.endWaiters.set(job.run.id, resolve));
     this.queue.push(job);
     this.events.runChanged(job.run, 'queued');
     this.schedule();
+    return ended;
   }
 
   /** True when the run was queued or running here. */
@@ -105,15 +109,6 @@ export class Orchestrator {
       if (!active.ended) void this.finish(active, 'cancelled', 'cancelled by the analyst');
     }, this.limits.cancelGraceMs).unref();
     return true;
-  }
-
-  /** Resolves with the run once it has ended, whatever the outcome; the run must be queued or running here. */
-  whenEnded(runId: number): Promise<Run> {
-    return new Promise((resolve) => {
-      const waiters = this.endWaiters.get(runId) ?? [];
-      waiters.push(resolve);
-      this.endWaiters.set(runId, waiters);
-    });
   }
 
   get busy(): boolean {
@@ -275,7 +270,7 @@ export class Orchestrator {
       ...(status === 'finished' ? { progress: 1, message: 'done' } : { message: status }),
     });
     this.events.runChanged(run, 'ended');
-    for (const resolve of this.endWaiters.get(runId) ?? []) resolve(run);
+    this.endWaiters.get(runId)?.(run);
     this.endWaiters.delete(runId);
   }
 

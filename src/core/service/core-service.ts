@@ -248,7 +248,8 @@ export class CoreService {
         throw new ApiError('out_of_scope', `${manifest.title} is active: ${scope.reason}`, 'params.target');
       }
     }
-    return [await this.enqueue(open, manifest, entity, params.options ?? {})];
+    const { run } = await this.enqueue(open, manifest, entity, params.options ?? {});
+    return [run];
   }
 
   private async fullScan(params: Params<'scan.full'>): Promise<Result<'scan.full'>> {
@@ -259,7 +260,6 @@ export class CoreService {
         scanners: this.options.scanners,
         scope: (entity) => this.scopeOf(open, entity),
         enqueue: (manifest, entity) => this.enqueue(open, manifest, entity, {}),
-        whenEnded: (runId) => open.orchestrator.whenEnded(runId),
         getEntity: (id) => open.store.getEntity(id),
         linked: async (id, kinds) => {
           const detail = await open.store.entityDetail(id);
@@ -290,11 +290,11 @@ export class CoreService {
     manifest: ScannerManifest,
     entity: Entity,
     rawOptions: Record<string, unknown>,
-  ): Promise<Run> {
+  ): Promise<{ run: Run; ended: Promise<Run> }> {
     const options = resolveOptions(manifest, rawOptions);
     const key: EntityKey = { type: entity.type, value: entity.value };
     const run = await open.store.createRun(manifest.id, key, entity.id);
-    open.orchestrator.enqueue({
+    const ended = open.orchestrator.enqueue({
       run,
       manifest,
       input: { ...key, props: entity.props },
@@ -302,7 +302,7 @@ export class CoreService {
       timeoutMs: manifest.timeoutMs,
       policy: { allowInternal: open.info.settings.allowPrivateTargets },
     });
-    return run;
+    return { run, ended };
   }
 
   /** The target as an entity of the case (a typed one becomes a seed); internal ones refused unless allowed. */

@@ -9,8 +9,8 @@ import type { ScannerManifest } from '../../shared/scanner';
 export interface FullScanDeps {
   scanners: ScannerManifest[];
   scope(entity: Entity): Promise<ScopeStatus>;
-  enqueue(manifest: ScannerManifest, entity: Entity): Promise<Run>;
-  whenEnded(runId: number): Promise<Run>;
+  /** Queues a run; `ended` resolves once it has ended, whatever the outcome. */
+  enqueue(manifest: ScannerManifest, entity: Entity): Promise<{ run: Run; ended: Promise<Run> }>;
   getEntity(id: number): Promise<Entity | null>;
   /** The entities linked to `id` by one of `kinds`, in either direction. */
   linked(id: number, kinds: RelationKind[]): Promise<Entity[]>;
@@ -38,32 +38,30 @@ export async function startFullScan(deps: FullScanDeps, target: Entity): Promise
   };
   const phase1 = applicable.filter((m) => m.fullScan === undefined && allowed(m, scope, target));
   const phase2 = applicable.filter((m) => m.fullScan !== undefined && allowed(m, scope, target));
-  const runs: Run[] = [];
-  for (const manifest of phase1) runs.push(await deps.enqueue(manifest, target));
+  const first: { run: Run; ended: Promise<Run> }[] = [];
+  for (const manifest of phase1) first.push(await deps.enqueue(manifest, target));
 
   const done = (async () => {
-    const ended = await Promise.all(runs.map((r) => deps.whenEnded(r.id)));
-    const ids = ended.map((r) => r.id);
+    const ids = (await Promise.all(first.map((r) => r.ended))).map((r) => r.id);
     if (phase2.length === 0 || !deps.stillOpen()) return ids;
     // Phase 2 reads the target as phase 1 left it.
     const current = (await deps.getEntity(target.id)) ?? target;
-    const second: Run[] = [];
+    const second: Promise<Run>[] = [];
     for (const manifest of phase2) {
-      second.push(await deps.enqueue(manifest, current));
+      second.push((await deps.enqueue(manifest, current)).ended);
       const kinds = manifest.fullScan?.fanOut ?? [];
       if (kinds.length === 0) continue;
       const others = (await deps.linked(target.id, kinds)).filter((e) => manifest.accepts.includes(e.type));
       for (const other of others.slice(0, MAX_FAN_OUT)) {
         const status = await deps.scope(other);
-        if (allowed(manifest, status, other)) second.push(await deps.enqueue(manifest, other));
+        if (allowed(manifest, status, other)) second.push((await deps.enqueue(manifest, other)).ended);
       }
     }
-    const ended2 = await Promise.all(second.map((r) => deps.whenEnded(r.id)));
-    return [...ids, ...ended2.map((r) => r.id)];
+    return [...ids, ...(await Promise.all(second)).map((r) => r.id)];
   })();
 
   return {
-    started: { targetEntityId: target.id, runs, phase2: phase2.map((m) => m.id), skipped },
+    started: { targetEntityId: target.id, runs: first.map((r) => r.run), phase2: phase2.map((m) => m.id), skipped },
     done,
   };
 }

@@ -169,15 +169,31 @@ describe('Orchestrator', () => {
     expect(peakSame).toBe(3);
   });
 
-  it('tells a waiter when a run ends, whatever the outcome', async () => {
-    const { orchestrator, submit } = setup((w) => {
-      if (w.start?.type === 'start' && w.start.input.value === 'bad.example') w.emit({ type: 'error', message: 'boom' });
-      else w.emit({ type: 'done' });
+  it('resolves what enqueue returns when the run ends, whatever the outcome, even at once', async () => {
+    const { orchestrator, store } = setup(
+      (w) => {
+        if (w.start?.type === 'start' && w.start.input.value === 'bad.example') {
+          w.emit({ type: 'error', message: 'boom' });
+        } else w.emit({ type: 'done' });
+      },
+      // Two at a time: the third waits in the queue.
+      { global: 2, perTarget: 2, cancelGraceMs: 50 },
+    );
+    const job = (value: string): ScanJob => ({
+      run: store.createRun(value),
+      manifest,
+      input: { type: 'domain', value, props: {} },
+      options: {},
+      timeoutMs: 5000,
     });
-    const good = submit('good.example');
-    const bad = submit('bad.example');
-    const [endedGood, endedBad] = await Promise.all([orchestrator.whenEnded(good.id), orchestrator.whenEnded(bad.id)]);
-    expect(endedGood.status).toBe('finished');
-    expect(endedBad).toMatchObject({ status: 'failed', error: 'boom' });
+    const good = orchestrator.enqueue(job('good.example'));
+    const bad = orchestrator.enqueue(job('bad.example'));
+    // A run cancelled while queued ends before the caller could ask about it.
+    const queued = job('queued.example');
+    const cancelled = orchestrator.enqueue(queued);
+    await orchestrator.cancel(queued.run.id);
+    expect((await good).status).toBe('finished');
+    expect(await bad).toMatchObject({ status: 'failed', error: 'boom' });
+    expect((await cancelled).status).toBe('cancelled');
   });
 });
