@@ -7,6 +7,11 @@ export interface WorkerHandle {
   onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (reason: string) => void): void;
   kill(): void;
+  /**
+   * The run ended cleanly (`done`): the worker may serve another run instead of being killed.
+   * Only launchers that reuse workers offer it.
+   */
+  release?(): void;
 }
 
 export interface WorkerLauncher {

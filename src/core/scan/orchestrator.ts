@@ -249,7 +249,10 @@ export class Orchestrator {
     if (active.ended) return;
     active.ended = true;
     clearTimeout(active.timeout);
-    active.worker.kill();
+    // A worker whose run ended with `done` can serve again; any other end (error, timeout,
+    // cancel, crash, nonsense) may have left it in a bad state, so it is killed.
+    if (status === 'finished' && error === null && active.worker.release) active.worker.release();
+    else active.worker.kill();
     // Events that arrived before the end are kept, whatever the outcome.
     this.flush(active);
     let storeError: string | null = null;

@@ -1,42 +1,69 @@
-// Keeps a few workers started ahead of need. A worker takes longer to start (Node, then the
-// network layer and the schema library) than many scans take to run, so the next ones start
-// while the current ones work. What a spare says before it is taken (its `ready`, or its exit)
-// is kept and handed to whoever takes it.
+// Keeps workers ready ahead of need. A worker takes far longer to start (Node, then the network
+// layer and the schema library, then the scanner's own code, all cold) than most scans take to
+// run, so: spares are started while the current runs work, and a worker whose run ended cleanly
+// (`done`) serves the next run instead of being killed, up to a number of runs. Any other end
+// kills it (see Orchestrator.finish). What a worker says between runs (its `ready`, or its exit)
+// is kept and handed to the run that takes it next.
 import type { WorkerHandle, WorkerLauncher } from './launcher';
 
-class Spare {
+/** Spares and idle workers the shells keep: enough to start the next wave of a Full Scan at once. */
+export const WARM_SPARES = 2;
+/** Idle workers kept for reuse at most (the orchestrator's global limit). */
+export const MAX_IDLE = 4;
+/** Runs one worker serves before it is retired, so a slow leak in a scanner stays bounded. */
+export const MAX_RUNS_PER_WORKER = 100;
+
+class Pooled {
   private messages: unknown[] = [];
   private exitReason: string | null = null;
-  private messageListener: ((message: unknown) => void) | null = null;
-  private exitListener: ((reason: string) => void) | null = null;
+  private onMessage: ((message: unknown) => void) | null = null;
+  private onExit: ((reason: string) => void) | null = null;
+  runs = 0;
 
   constructor(
     readonly handle: WorkerHandle,
-    onEarlyExit: (spare: Spare) => void,
+    died: (worker: Pooled) => void,
   ) {
     handle.onMessage((message) => {
-      if (this.messageListener) this.messageListener(message);
+      if (this.onMessage) this.onMessage(message);
       else this.messages.push(message);
     });
     handle.onExit((reason) => {
-      if (this.exitListener) this.exitListener(reason);
-      else {
-        this.exitReason = reason;
-        onEarlyExit(this);
-      }
+      this.exitReason = reason;
+      if (this.onExit) this.onExit(reason);
+      else died(this);
     });
   }
 
-  take(): WorkerHandle {
+  get alive(): boolean {
+    return this.exitReason === null;
+  }
+
+  /** A handle for one run; `release` gives the worker back for the next. */
+  lease(release: (worker: Pooled) => void): WorkerHandle {
+    this.runs++;
+    let leased = true;
     return {
-      send: (message) => this.handle.send(message),
-      kill: () => this.handle.kill(),
+      send: (message) => {
+        if (leased) this.handle.send(message);
+      },
+      kill: () => {
+        leased = false;
+        this.handle.kill();
+      },
+      release: () => {
+        if (!leased) return;
+        leased = false;
+        this.onMessage = null;
+        this.onExit = null;
+        release(this);
+      },
       onMessage: (listener) => {
-        this.messageListener = listener;
+        this.onMessage = listener;
         for (const message of this.messages.splice(0)) listener(message);
       },
       onExit: (listener) => {
-        this.exitListener = listener;
+        this.onExit = listener;
         const reason = this.exitReason;
         if (reason !== null) queueMicrotask(() => listener(reason));
       },
@@ -44,11 +71,11 @@ class Spare {
   }
 }
 
-/** Spares the shells keep: enough to start the next wave of a Full Scan without a wait. */
-export const WARM_SPARES = 2;
-
 export class WarmLauncher implements WorkerLauncher {
-  private spares: Spare[] = [];
+  /** Started, never used. */
+  private spares: Pooled[] = [];
+  /** Used, ended cleanly, waiting for the next run. */
+  private idle: Pooled[] = [];
   private disposed = false;
 
   /** @param size spares kept started; the first spawn starts them, so an idle app runs none. */
@@ -58,28 +85,36 @@ export class WarmLauncher implements WorkerLauncher {
   ) {}
 
   spawn(): WorkerHandle {
-    const spare = this.spares.shift();
-    const handle = spare ? spare.take() : this.inner.spawn();
+    const worker = this.idle.pop() ?? this.spares.shift() ?? this.start();
     this.refill();
-    return handle;
+    return worker.lease((done) => this.release(done));
   }
 
-  /** Kills the spares; nothing is started afterwards. */
+  /** Kills every worker kept; nothing is started afterwards. */
   dispose(): void {
     this.disposed = true;
-    for (const spare of this.spares.splice(0)) spare.handle.kill();
+    for (const worker of [...this.spares.splice(0), ...this.idle.splice(0)]) worker.handle.kill();
     this.inner.dispose?.();
   }
 
-  private refill(): void {
-    // A spare that died before use is dropped, not replaced at once: a worker that cannot start
+  private start(): Pooled {
+    // A worker that dies while kept is dropped, not replaced at once: a worker that cannot start
     // is retried on demand only, never in a loop.
-    while (!this.disposed && this.spares.length < this.size) {
-      this.spares.push(
-        new Spare(this.inner.spawn(), (dead) => {
-          this.spares = this.spares.filter((s) => s !== dead);
-        }),
-      );
+    return new Pooled(this.inner.spawn(), (dead) => {
+      this.spares = this.spares.filter((w) => w !== dead);
+      this.idle = this.idle.filter((w) => w !== dead);
+    });
+  }
+
+  private release(worker: Pooled): void {
+    if (this.disposed || !worker.alive || worker.runs >= MAX_RUNS_PER_WORKER || this.idle.length >= MAX_IDLE) {
+      worker.handle.kill();
+      return;
     }
+    this.idle.push(worker);
+  }
+
+  private refill(): void {
+    while (!this.disposed && this.spares.length + this.idle.length < this.size) this.spares.push(this.start());
   }
 }

@@ -17,9 +17,12 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Serves runs one at a time. After a run that ended with `done` the worker says `ready` again
+ * and may be given the next run (the host reuses clean workers; any other end kills it).
+ */
 export function serveScanWorker(port: WorkerPort, deps: WorkerDeps): void {
-  const abort = new AbortController();
-  let started = false;
+  let current: AbortController | null = null;
   port.onMessage((raw) => {
     const parsed = HostToWorker.safeParse(raw);
     if (!parsed.success) {
@@ -28,44 +31,54 @@ export function serveScanWorker(port: WorkerPort, deps: WorkerDeps): void {
     }
     const message = parsed.data;
     if (message.type === 'cancel') {
-      abort.abort(new Error('cancelled'));
+      current?.abort(new Error('cancelled'));
       return;
     }
-    if (started) return;
-    started = true;
-    void run(message);
+    if (current) return;
+    const abort = new AbortController();
+    current = abort;
+    void run(message, abort.signal).then((clean) => {
+      current = null;
+      if (clean) port.send({ type: 'ready', version: PROTOCOL_VERSION });
+    });
   });
 
-  async function run(message: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
+  /** Runs one scan to its end; true when it ended with `done`. */
+  async function run(message: Extract<HostToWorker, { type: 'start' }>, signal: AbortSignal): Promise<boolean> {
     let scanner: Scanner | undefined;
     try {
       scanner = await deps.loadScanner(message.scannerId);
     } catch (error) {
       port.send({ type: 'error', message: `could not load scanner "${message.scannerId}": ${errorText(error)}` });
-      return;
+      return false;
     }
     if (!scanner) {
       port.send({ type: 'error', message: `no scanner "${message.scannerId}"` });
-      return;
+      return false;
     }
     const log = (level: 'debug' | 'info' | 'warn') => (text: string) =>
       port.send({ type: 'log', level, message: text.slice(0, 4000) });
     const ctx = {
       net: deps.createNet(message.net),
-      signal: abort.signal,
+      signal,
       options: message.options,
       log: { debug: log('debug'), info: log('info'), warn: log('warn') },
       policy: scanPolicy(message.policy, message.net.lab),
     };
     try {
       for await (const event of scanner.run(message.input, ctx)) {
-        if (abort.signal.aborted) break;
+        if (signal.aborted) break;
         port.send({ type: 'event', event });
       }
-      if (abort.signal.aborted) port.send({ type: 'error', message: 'cancelled' });
-      else port.send({ type: 'done' });
+      if (signal.aborted) {
+        port.send({ type: 'error', message: 'cancelled' });
+        return false;
+      }
+      port.send({ type: 'done' });
+      return true;
     } catch (error) {
-      port.send({ type: 'error', message: abort.signal.aborted ? 'cancelled' : errorText(error) });
+      port.send({ type: 'error', message: signal.aborted ? 'cancelled' : errorText(error) });
+      return false;
     }
   }
   port.send({ type: 'ready', version: PROTOCOL_VERSION });

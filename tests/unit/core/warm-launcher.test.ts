@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { WarmLauncher } from '../../../src/core/scan/warm-launcher';
-import { FakeLauncher } from './fake-worker';
+import type { WorkerHandle } from '../../../src/core/scan/launcher';
+import { MAX_IDLE, MAX_RUNS_PER_WORKER, WarmLauncher } from '../../../src/core/scan/warm-launcher';
+import { FakeLauncher, type FakeWorker } from './fake-worker';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** Which fake worker a handle drives: the one that receives what the handle sends. */
+function workerOf(inner: FakeLauncher, handle: WorkerHandle): FakeWorker | undefined {
+  handle.send({ type: 'cancel' });
+  return inner.workers.find((w) => w.received.length > 0 && w.received.at(-1)?.type === 'cancel' && !w.killed);
+}
+
 describe('WarmLauncher', () => {
-  it('starts no worker until the first spawn, then keeps spares ready', async () => {
+  it('starts no worker until the first spawn, then keeps spares ready, and kills them on dispose', async () => {
     const inner = new FakeLauncher(() => {});
     const warm = new WarmLauncher(inner, 2);
     expect(inner.workers).toHaveLength(0);
@@ -16,8 +23,6 @@ describe('WarmLauncher', () => {
     expect(inner.workers).toHaveLength(4);
     warm.dispose();
     expect(inner.workers.slice(2).every((w) => w.killed)).toBe(true);
-    warm.spawn();
-    expect(inner.workers).toHaveLength(5);
   });
 
   it('hands over what a spare said before it was taken: its ready frame, or its exit', async () => {
@@ -25,34 +30,62 @@ describe('WarmLauncher', () => {
     const warm = new WarmLauncher(inner, 1);
     warm.spawn();
     await tick();
-    // The spare has announced itself by now; the taker still hears it.
     const taken = warm.spawn();
     const heard: unknown[] = [];
     taken.onMessage((m) => heard.push(m));
     expect(heard).toEqual([{ type: 'ready', version: 1 }]);
 
-    await tick();
-    const dying = inner.workers.at(-1);
-    dying?.exit('worker exited (code 1)');
-    // A dead spare is dropped: the next spawn hands out a live worker, not the dead one.
-    const fresh = warm.spawn();
-    fresh.kill();
-    expect(dying?.killed).toBe(false);
-    expect(inner.workers.filter((w) => w.killed)).toHaveLength(1);
-    warm.dispose();
-  });
-
-  it('reports the exit of a spare that died after it was taken but before anyone listened', async () => {
-    const inner = new FakeLauncher(() => {});
-    const warm = new WarmLauncher(inner, 1);
-    warm.spawn();
-    const spareWorker = inner.workers[1];
-    const taken = warm.spawn();
-    spareWorker?.exit('worker exited (SIGKILL)');
+    const spare = inner.workers.at(-1);
     const exits: string[] = [];
-    taken.onExit((r) => exits.push(r));
+    const next = warm.spawn();
+    spare?.exit('worker exited (SIGKILL)');
+    next.onExit((r) => exits.push(r));
     await tick();
     expect(exits).toEqual(['worker exited (SIGKILL)']);
     warm.dispose();
+  });
+
+  it('gives a worker released after a clean run to the next run, with what it said in between', async () => {
+    const inner = new FakeLauncher(() => {});
+    const warm = new WarmLauncher(inner, 0);
+    const first = warm.spawn();
+    const worker = workerOf(inner, first);
+    first.release?.();
+    // Between runs the worker says it is ready again; the next taker hears it.
+    worker?.emit({ type: 'ready', version: 1 });
+    const second = warm.spawn();
+    expect(workerOf(inner, second)).toBe(worker);
+    const heard: unknown[] = [];
+    second.onMessage((m) => heard.push(m));
+    expect(heard).toEqual([{ type: 'ready', version: 1 }]);
+    // A killed worker is never handed out again.
+    second.kill();
+    const third = warm.spawn();
+    expect(workerOf(inner, third)).not.toBe(worker);
+    warm.dispose();
+  });
+
+  it('keeps at most MAX_IDLE idle workers, drops dead ones, and retires a worker after MAX_RUNS_PER_WORKER runs', () => {
+    const inner = new FakeLauncher(() => {});
+    const warm = new WarmLauncher(inner, 0);
+    const handles = Array.from({ length: MAX_IDLE + 2 }, () => warm.spawn());
+    for (const h of handles) h.release?.();
+    expect(inner.workers.filter((w) => w.killed)).toHaveLength(2);
+
+    const dying = warm.spawn();
+    const dead = workerOf(inner, dying);
+    dying.release?.();
+    dead?.exit('worker exited (code 1)');
+    expect(workerOf(inner, warm.spawn())).not.toBe(dead);
+    warm.dispose();
+
+    const single = new FakeLauncher(() => {});
+    const reuse = new WarmLauncher(single, 0);
+    for (let i = 0; i < MAX_RUNS_PER_WORKER; i++) reuse.spawn().release?.();
+    expect(single.workers).toHaveLength(1);
+    expect(single.workers[0]?.killed).toBe(true);
+    reuse.spawn();
+    expect(single.workers).toHaveLength(2);
+    reuse.dispose();
   });
 });

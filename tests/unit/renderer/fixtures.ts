@@ -47,7 +47,13 @@ export function manifest(id: string, accepts: EntityType[], mode: 'passive' | 'a
 }
 
 export function caseInfo(path: string, name = 'Case', allowPrivateTargets = false): CaseInfo {
-  return { path, name, createdAt: T, schemaVersion: 1, settings: { allowPrivateTargets, passiveOnly: false, scopeDistance: 1 } };
+  return {
+    path,
+    name,
+    createdAt: T,
+    schemaVersion: 1,
+    settings: { allowPrivateTargets, passiveOnly: false, scopeDistance: 1 },
+  };
 }
 
 type Handler = (params: unknown) => unknown;
