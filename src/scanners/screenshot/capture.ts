@@ -1,7 +1,7 @@
 // Renders a fetched document in the offline browser and captures it: the page's own requests go
 // through the bridge until the load deadline, then the bridge closes (so nothing pending holds
 // the capture up) and the full page is shot, cut at maxHeight. Every browser call is bounded.
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import type { FetchBridge, Fetched } from './bridge';
 import type { ShotOptions } from './options';
 
@@ -34,7 +34,6 @@ export async function capture(
   options: ShotOptions,
   deadlineAt: number,
 ): Promise<Capture> {
-  const remaining = () => Math.max(1, deadlineAt - Date.now());
   const context = await browser.newContext({
     viewport: { width: options.width, height: options.height },
     javaScriptEnabled: options.javaScript,
@@ -43,6 +42,22 @@ export async function capture(
     serviceWorkers: 'block',
     acceptDownloads: false,
   });
+  try {
+    return await shoot(context, bridge, fetched, options, deadlineAt);
+  } finally {
+    // The browser outlives the capture (see browser-cache.ts); the page's context does not.
+    await within(context.close(), CAPTURE_MS, 'closing the page').catch(() => undefined);
+  }
+}
+
+async function shoot(
+  context: BrowserContext,
+  bridge: FetchBridge,
+  fetched: Fetched,
+  options: ShotOptions,
+  deadlineAt: number,
+): Promise<Capture> {
+  const remaining = () => Math.max(1, deadlineAt - Date.now());
   await context.routeWebSocket(/.*/, (socket) => socket.close({ code: 1008, reason: 'no network' }));
   await context.route('**/*', bridge.handle);
   const page = await context.newPage();

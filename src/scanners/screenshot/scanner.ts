@@ -6,8 +6,9 @@ import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/sc
 import { canonicalValue } from '../../shared/target';
 import { GraphBuilder } from '../kit/graph-builder';
 import { FetchBridge, type Fetched, RefusedError } from './bridge';
+import { borrowBrowser, discardBrowser, returnBrowser } from './browser-cache';
 import { CAPTURE_MS, type Capture, capture } from './capture';
-import { findChromium, launchOffline } from './chromium';
+import { findChromium } from './chromium';
 import { screenshotManifest } from './manifest';
 import { parseOptions, type ShotOptions } from './options';
 
@@ -73,15 +74,19 @@ async function render(
   deadlineAt: number,
   signal: AbortSignal,
 ): Promise<Capture> {
-  const browser = await launchOffline(path, options.sandbox, CAPTURE_MS);
-  const stop = () => void browser.close();
+  const browser = await borrowBrowser(path, options.sandbox, CAPTURE_MS);
+  const stop = () => discardBrowser();
   signal.addEventListener('abort', stop, { once: true });
   try {
-    return await capture(browser, bridge, fetched, options, deadlineAt);
+    const shot = await capture(browser, bridge, fetched, options, deadlineAt);
+    returnBrowser();
+    return shot;
+  } catch (error) {
+    discardBrowser();
+    throw error;
   } finally {
     signal.removeEventListener('abort', stop);
     bridge.close();
-    await browser.close().catch(() => undefined);
   }
 }
 

@@ -14,6 +14,7 @@ import { netConfig } from '../../../src/core/service/net-config';
 import { builtinScenario } from '../../../src/lab/builtin';
 import { type Lab, startLab } from '../../../src/lab/lab';
 import { loadScenario } from '../../../src/lab/scenario/load';
+import { borrowBrowser, discardBrowser, returnBrowser } from '../../../src/scanners/screenshot/browser-cache';
 import { findChromium } from '../../../src/scanners/screenshot/chromium';
 import { screenshotScanner } from '../../../src/scanners/screenshot/scanner';
 import type { JsonValue } from '../../../src/shared/model';
@@ -142,6 +143,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  discardBrowser();
   sockets?.restore();
   await nova?.stop();
   await hostile?.stop();
@@ -186,6 +188,19 @@ describe.skipIf(chromium === undefined)(
         );
       },
     );
+
+    it('keeps one browser between captures, and a fresh one after it is discarded', async () => {
+      const path = chromium as string;
+      const first = await borrowBrowser(path, false, 20_000);
+      returnBrowser();
+      expect(await borrowBrowser(path, false, 20_000)).toBe(first);
+      returnBrowser();
+      discardBrowser();
+      const next = await borrowBrowser(path, false, 20_000);
+      expect(next).not.toBe(first);
+      await expect.poll(() => first.isConnected()).toBe(false);
+      returnBrowser();
+    });
 
     it('renders a lab page with its stylesheet and image from another lab host, fetched through ctx.net', async () => {
       const started = Date.now();
