@@ -15,7 +15,8 @@ export interface WorkerHandle {
 }
 
 export interface WorkerLauncher {
-  spawn(): WorkerHandle;
+  /** @param scannerId the scanner the worker will run: a launcher that reuses workers prefers one that ran it before. */
+  spawn(scannerId?: string): WorkerHandle;
   /** Stops whatever the launcher keeps running between scans (see WarmLauncher). */
   dispose?(): void;
 }

@@ -148,7 +148,7 @@ export class Orchestrator {
   }
 
   private start(job: ScanJob): void {
-    const worker = this.launcher.spawn();
+    const worker = this.launcher.spawn(job.manifest.id);
     const active: Active = {
       job,
       worker,

@@ -19,6 +19,8 @@ class Pooled {
   private onMessage: ((message: unknown) => void) | null = null;
   private onExit: ((reason: string) => void) | null = null;
   runs = 0;
+  /** The scanner of the last run: its code is loaded and warm in this worker. */
+  lastScanner: string | undefined;
 
   constructor(
     readonly handle: WorkerHandle,
@@ -40,8 +42,9 @@ class Pooled {
   }
 
   /** A handle for one run; `release` gives the worker back for the next. */
-  lease(release: (worker: Pooled) => void): WorkerHandle {
+  lease(scannerId: string | undefined, release: (worker: Pooled) => void): WorkerHandle {
     this.runs++;
+    this.lastScanner = scannerId;
     let leased = true;
     return {
       send: (message) => {
@@ -84,10 +87,10 @@ export class WarmLauncher implements WorkerLauncher {
     private readonly size: number,
   ) {}
 
-  spawn(): WorkerHandle {
-    const worker = this.idle.pop() ?? this.spares.shift() ?? this.start();
+  spawn(scannerId?: string): WorkerHandle {
+    const worker = this.takeIdle(scannerId) ?? this.spares.shift() ?? this.start();
     this.refill();
-    return worker.lease((done) => this.release(done));
+    return worker.lease(scannerId, (done) => this.release(done));
   }
 
   /** Kills every worker kept; nothing is started afterwards. */
@@ -95,6 +98,13 @@ export class WarmLauncher implements WorkerLauncher {
     this.disposed = true;
     for (const worker of [...this.spares.splice(0), ...this.idle.splice(0)]) worker.handle.kill();
     this.inner.dispose?.();
+  }
+
+  /** An idle worker, preferably one that last ran this scanner (its code and caches are warm). */
+  private takeIdle(scannerId: string | undefined): Pooled | undefined {
+    const index = this.idle.findIndex((w) => w.lastScanner === scannerId);
+    const [worker] = this.idle.splice(index >= 0 ? index : this.idle.length - 1, 1);
+    return worker;
   }
 
   private start(): Pooled {

@@ -20,6 +20,7 @@ import { internalAddressClass, parseTarget } from '../../shared/target';
 import { assess } from '../assessment/assess';
 import type { WorkerLauncher } from '../scan/launcher';
 import { Orchestrator, type OrchestratorLimits } from '../scan/orchestrator';
+import { RunDurations } from '../scan/run-durations';
 import { StoreClient } from '../store/store-client';
 import { startFullScan } from './full-scan';
 import { RecentCases } from './recent-cases';
@@ -64,6 +65,7 @@ export class CoreService {
   private readonly listeners = new Set<Listener>();
   private readonly recent: RecentCases;
   private readonly handlers: Handlers;
+  private readonly durations = new RunDurations();
   /** Full Scans whose phase 2 has not ended yet. */
   private readonly fullScans = new Set<Promise<unknown>>();
 
@@ -199,6 +201,9 @@ export class CoreService {
       () => this.options.net,
       {
         runChanged: (run, phase) => {
+          if (phase === 'ended' && run.status === 'finished' && run.startedAt && run.endedAt) {
+            this.durations.record(run.scannerId, Date.parse(run.endedAt) - Date.parse(run.startedAt));
+          }
           const event =
             phase === 'queued'
               ? 'run.queued'
@@ -257,7 +262,7 @@ export class CoreService {
     const target = await this.admitTarget(open, params.target);
     const scan = await startFullScan(
       {
-        scanners: this.options.scanners,
+        scanners: this.durations.slowestFirst(this.options.scanners),
         scope: (entity) => this.scopeOf(open, entity),
         enqueue: (manifest, entity) => this.enqueue(open, manifest, entity, {}),
         getEntity: (id) => open.store.getEntity(id),

@@ -7,6 +7,7 @@ import type { Entity, RelationKind, Run } from '../../shared/model';
 import type { ScannerManifest } from '../../shared/scanner';
 
 export interface FullScanDeps {
+  /** In the order to start them: the slowest first keeps a long run from being the tail. */
   scanners: ScannerManifest[];
   scope(entity: Entity): Promise<ScopeStatus>;
   /** Queues a run; `ended` resolves once it has ended, whatever the outcome. */

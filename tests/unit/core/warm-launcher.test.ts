@@ -7,8 +7,9 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Which fake worker a handle drives: the one that receives what the handle sends. */
 function workerOf(inner: FakeLauncher, handle: WorkerHandle): FakeWorker | undefined {
+  const before = inner.workers.map((w) => w.received.length);
   handle.send({ type: 'cancel' });
-  return inner.workers.find((w) => w.received.length > 0 && w.received.at(-1)?.type === 'cancel' && !w.killed);
+  return inner.workers.find((w, i) => w.received.length !== before[i]);
 }
 
 describe('WarmLauncher', () => {
@@ -62,6 +63,20 @@ describe('WarmLauncher', () => {
     second.kill();
     const third = warm.spawn();
     expect(workerOf(inner, third)).not.toBe(worker);
+    warm.dispose();
+  });
+
+  it('prefers an idle worker that last ran the same scanner', () => {
+    const inner = new FakeLauncher(() => {});
+    const warm = new WarmLauncher(inner, 0);
+    const shot = warm.spawn('screenshot');
+    const dns = warm.spawn('dns');
+    const shotWorker = workerOf(inner, shot);
+    const dnsWorker = workerOf(inner, dns);
+    shot.release?.();
+    dns.release?.();
+    expect(workerOf(inner, warm.spawn('screenshot'))).toBe(shotWorker);
+    expect(workerOf(inner, warm.spawn('whois'))).toBe(dnsWorker);
     warm.dispose();
   });
 
