@@ -1,6 +1,7 @@
 // Renders a finished CLI scan as text, JSON or CSV. Values came from the network: text output
 // strips control characters (no terminal escapes) and CSV cells cannot start a formula.
-import type { Assessment } from '../shared/assessment';
+import { type Assessment, pivotGroups } from '../shared/assessment';
+import { formatPoints } from '../shared/grade';
 import type { Entity, Finding, Relation, Run } from '../shared/model';
 
 export interface ScanReport {
@@ -18,6 +19,11 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2
 
 export function safeText(value: string): string {
   return value.replace(CONTROL, '\uFFFD');
+}
+
+/** A value on one line of the report: line breaks in it (an error message quoted in a reason) become spaces. */
+function oneLine(value: string): string {
+  return safeText(value.replace(/\s*[\r\n]+\s*/g, ' '));
 }
 
 function csvCell(value: string): string {
@@ -80,24 +86,29 @@ export function assessmentLines(a: Assessment): string[] {
       : `Grade: ${grade.letter} (${grade.score}/100 over the categories known)`,
   ];
   for (const c of grade.categories) {
-    lines.push(`  ${c.title}: ${c.earned === null ? 'unknown (not scanned)' : `${c.earned}/${c.weight}`}`);
-    for (const lost of c.lost) lines.push(`    -${lost.points}: ${safeText(lost.reason)}`);
+    lines.push(
+      `  ${c.title}: ${c.earned === null ? 'unknown (not scanned)' : `${formatPoints(c.earned)}/${c.weight}`}`,
+    );
+    for (const lost of c.lost) lines.push(`    -${formatPoints(lost.points)}: ${oneLine(lost.reason)}`);
   }
   lines.push('', 'Signals:');
   if (a.signals.length === 0) lines.push('  (none)');
   for (const s of a.signals) {
-    lines.push(`  ${MARK[s.level]} ${safeText(s.text)}${s.about ? ` (${safeText(s.about)})` : ''}`);
+    lines.push(`  ${MARK[s.level]} ${oneLine(s.text)}${s.about ? ` (${oneLine(s.about)})` : ''}`);
   }
   lines.push('', 'Pivots:');
   if (a.pivots.length === 0) lines.push('  (none)');
-  for (const p of a.pivots) {
-    const weak = p.weak ? `; ${safeText(p.weak)}` : '';
-    const others = p.shared === 1 ? '1 other shares it' : `${p.shared} others share it`;
-    lines.push(`  ${p.role}: ${safeText(p.value)} (${p.class}: ${others}${weak})`);
+  for (const group of pivotGroups(a)) {
+    for (const p of group.shown) {
+      const others = p.shared === 1 ? '1 other shares it' : `${p.shared} others share it`;
+      const weak = p.weak ? `; ${oneLine(p.weak)}` : '';
+      lines.push(`  ${p.role}: ${oneLine(p.value)} (${p.class}: ${others}${weak})`);
+    }
+    if (group.more > 0) lines.push(`  ${group.role}: … and ${group.more} more`);
   }
   if (a.absences.length > 0) {
     lines.push('', 'Absences:');
-    for (const absence of a.absences) lines.push(`  ${safeText(absence.text)} [${absence.source}]`);
+    for (const absence of a.absences) lines.push(`  ${oneLine(absence.text)} [${absence.source}]`);
   }
   return lines;
 }

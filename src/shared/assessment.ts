@@ -31,6 +31,11 @@ export function shareClass(shared: number): ShareClass {
   return 'shared infrastructure';
 }
 
+/** Pivots an assessment lists per role at most. */
+export const MAX_PIVOTS_PER_ROLE = 50;
+/** Pivots a reader is shown per role before "and N more". */
+export const PIVOTS_SHOWN_PER_ROLE = 10;
+
 export const Pivot = z.object({
   entityId: z.number().int(),
   type: EntityType,
@@ -56,9 +61,22 @@ export const Assessment = z.object({
   entity: Entity,
   grade: Grade,
   signals: z.array(Signal),
+  /** At most MAX_PIVOTS_PER_ROLE per role: a certificate can name thousands of domains. */
   pivots: z.array(Pivot),
+  /** How many values each role has in all, listed or not. */
+  pivotTotals: z.record(z.string(), z.number().int().nonnegative()),
   absences: z.array(Absence),
   /** The scanners that have finished a run on the target. */
   scannersRun: z.array(z.string()),
 });
 export type Assessment = z.infer<typeof Assessment>;
+
+/** The pivots by role, in the order found, each role cut to PIVOTS_SHOWN_PER_ROLE with how many more it has. */
+export function pivotGroups(a: Assessment): { role: string; shown: Pivot[]; more: number }[] {
+  const groups = new Map<string, Pivot[]>();
+  for (const p of a.pivots) groups.set(p.role, [...(groups.get(p.role) ?? []), p]);
+  return [...groups].map(([role, pivots]) => {
+    const shown = pivots.slice(0, PIVOTS_SHOWN_PER_ROLE);
+    return { role, shown, more: Math.max(a.pivotTotals[role] ?? pivots.length, pivots.length) - shown.length };
+  });
+}

@@ -47,6 +47,11 @@ export function scoreCategory(
   return { earned: Math.max(0, weight - total), lost: kept, scanner };
 }
 
+/** Points as people read them: at most two decimals (a third of 10 is 3.33, not 3.3333333333333335). */
+export function formatPoints(points: number): string {
+  return String(Math.round(points * 100) / 100);
+}
+
 export const GRADE_LETTERS = ['A', 'B', 'C', 'D', 'F'] as const;
 export type GradeLetter = (typeof GRADE_LETTERS)[number];
 

@@ -1,7 +1,14 @@
 // Builds the Overall Assessment of one target from what the case holds: its findings and those of
 // its addresses, certificates and URLs; its grade; its pivot values with how widely each is
 // shared; and the absences that the modules which ran can vouch for.
-import { type Absence, type Assessment, type Pivot, type Signal, shareClass } from '../../shared/assessment';
+import {
+  type Absence,
+  type Assessment,
+  MAX_PIVOTS_PER_ROLE,
+  type Pivot,
+  type Signal,
+  shareClass,
+} from '../../shared/assessment';
 import {
   type CategoryScore,
   computeGrade,
@@ -74,9 +81,6 @@ const SIGNAL_NEIGHBOURS: { kind: RelationKind; forward: boolean }[] = [
   out('redirects_to'),
 ];
 
-/** Pivots listed per role at most; a wildcard certificate can name thousands of domains. */
-const MAX_PIVOTS_PER_ROLE = 50;
-
 class Adjacency {
   private readonly outgoing = new Map<number, { kind: RelationKind; to: number }[]>();
   private readonly incoming = new Map<number, { kind: RelationKind; to: number }[]>();
@@ -134,11 +138,13 @@ export function assess({ target, graph, findings, runs }: AssessInput): Assessme
   const addresses = [...adjacency.step([target.id], out('resolves_to'))].map((id) => byId.get(id)).filter(isEntity);
 
   const grade = computeGrade(gradeScores(target, addresses));
+  const found = pivots(target, adjacency, byId);
   return {
     entity: target,
     grade,
     signals: signals(findings, related, byId, grade.categories),
-    pivots: pivots(target, adjacency, byId),
+    pivots: found.pivots,
+    pivotTotals: found.totals,
     absences: absences(target, adjacency, byId, scannersRun),
     scannersRun,
   };
@@ -200,19 +206,24 @@ function signals(
   return list;
 }
 
-function pivots(target: Entity, adjacency: Adjacency, byId: Map<number, Entity>): Pivot[] {
+function pivots(
+  target: Entity,
+  adjacency: Adjacency,
+  byId: Map<number, Entity>,
+): { pivots: Pivot[]; totals: Record<string, number> } {
   const list: Pivot[] = [];
+  const totals: Record<string, number> = {};
   const listed = new Set<string>();
   for (const path of PIVOT_PATHS) {
     if (!path.from.includes(target.type)) continue;
-    let count = 0;
     for (const id of adjacency.walk(target.id, path.steps)) {
       const entity = byId.get(id);
       if (!entity || entity.type !== path.type || id === target.id) continue;
       const key = `${path.role}\u0000${id}`;
-      if (listed.has(key) || count >= MAX_PIVOTS_PER_ROLE) continue;
+      if (listed.has(key)) continue;
       listed.add(key);
-      count++;
+      totals[path.role] = (totals[path.role] ?? 0) + 1;
+      if ((totals[path.role] ?? 0) > MAX_PIVOTS_PER_ROLE) continue;
       let shared = 0;
       for (const other of adjacency.reachers(id, path.steps)) {
         if (other !== target.id && byId.get(other)?.type === target.type) shared++;
@@ -228,7 +239,7 @@ function pivots(target: Entity, adjacency: Adjacency, byId: Map<number, Entity>)
       });
     }
   }
-  return list;
+  return { pivots: list, totals };
 }
 
 /** A CDN or WAF address (marked by the tech scanner or a known range) stands for thousands of sites. */

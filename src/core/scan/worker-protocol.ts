@@ -5,6 +5,8 @@ import { EntityKey, JsonValue, Props } from '../../shared/model';
 import { NetConfig, ScanEvent, ScanPolicyData } from '../../shared/scanner';
 
 export const PROTOCOL_VERSION = 1;
+/** The longest error or log text a frame may carry. */
+export const MAX_TEXT = 4000;
 
 export const HostToWorker = z.discriminatedUnion('type', [
   z.object({
@@ -24,7 +26,7 @@ export const WorkerToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), version: z.number().int() }),
   z.object({ type: z.literal('event'), event: ScanEvent }),
   z.object({ type: z.literal('done') }),
-  z.object({ type: z.literal('error'), message: z.string().max(4000) }),
-  z.object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn']), message: z.string().max(4000) }),
+  z.object({ type: z.literal('error'), message: z.string().max(MAX_TEXT) }),
+  z.object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn']), message: z.string().max(MAX_TEXT) }),
 ]);
 export type WorkerToHost = z.infer<typeof WorkerToHost>;

@@ -1,7 +1,7 @@
 // What runs inside a scanner worker process: receives one start frame, runs that scanner with
 // a fresh ctx, streams its events back, and stops on cancel. Transport-free, so it is testable.
 import { type Net, type NetConfig, type Scanner, scanPolicy } from '../../shared/scanner';
-import { HostToWorker, PROTOCOL_VERSION, type WorkerToHost } from './worker-protocol';
+import { HostToWorker, MAX_TEXT, PROTOCOL_VERSION, type WorkerToHost } from './worker-protocol';
 
 export interface WorkerPort {
   send(message: WorkerToHost): void;
@@ -13,8 +13,13 @@ export interface WorkerDeps {
   createNet(config: NetConfig): Net;
 }
 
+/** Frame texts are capped by the protocol (MAX_TEXT); a longer one would make the frame invalid. */
+function bounded(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`;
+}
+
 function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return bounded(error instanceof Error ? error.message : String(error));
 }
 
 /**
@@ -49,7 +54,10 @@ export function serveScanWorker(port: WorkerPort, deps: WorkerDeps): void {
     try {
       scanner = await deps.loadScanner(message.scannerId);
     } catch (error) {
-      port.send({ type: 'error', message: `could not load scanner "${message.scannerId}": ${errorText(error)}` });
+      port.send({
+        type: 'error',
+        message: bounded(`could not load scanner "${message.scannerId}": ${errorText(error)}`),
+      });
       return false;
     }
     if (!scanner) {
@@ -57,7 +65,7 @@ export function serveScanWorker(port: WorkerPort, deps: WorkerDeps): void {
       return false;
     }
     const log = (level: 'debug' | 'info' | 'warn') => (text: string) =>
-      port.send({ type: 'log', level, message: text.slice(0, 4000) });
+      port.send({ type: 'log', level, message: bounded(text) });
     const ctx = {
       net: deps.createNet(message.net),
       signal,

@@ -2,7 +2,8 @@
 // yellow / green signals, the values worth pivoting on with how widely each is shared, and the
 // significant absences. Everything in it came from scans: rendered as text only.
 import { useEffect, useState } from 'react';
-import type { Assessment } from '../../shared/assessment';
+import { type Assessment, pivotGroups } from '../../shared/assessment';
+import { formatPoints } from '../../shared/grade';
 import { toApiError } from '../api/validate';
 import { useApp, useServices } from '../store/context';
 import { ErrorText } from './ErrorText';
@@ -62,12 +63,12 @@ export function AssessmentPanel({ entityId }: { entityId: number }) {
               <details>
                 <summary>
                   <span className="category-title">{c.title}</span>
-                  <span className="category-score">{`${c.earned}/${c.weight}`}</span>
+                  <span className="category-score">{`${formatPoints(c.earned ?? 0)}/${c.weight}`}</span>
                 </summary>
                 <ul className="lost-points">
                   {c.lost.map((l) => (
                     <li key={l.reason}>
-                      −{l.points}: {l.reason}
+                      −{formatPoints(l.points)}: {l.reason}
                     </li>
                   ))}
                 </ul>
@@ -75,7 +76,9 @@ export function AssessmentPanel({ entityId }: { entityId: number }) {
             ) : (
               <div className="category-row">
                 <span className="category-title">{c.title}</span>
-                <span className="category-score">{c.earned === null ? 'unknown' : `${c.earned}/${c.weight}`}</span>
+                <span className="category-score">
+                  {c.earned === null ? 'unknown' : `${formatPoints(c.earned)}/${c.weight}`}
+                </span>
               </div>
             )}
           </li>
@@ -94,21 +97,29 @@ export function AssessmentPanel({ entityId }: { entityId: number }) {
         ))}
       </ul>
 
-      <h4>Pivots ({a.pivots.length})</h4>
+      <h4>Pivots ({Object.values(a.pivotTotals).reduce((sum, n) => sum + n, 0)})</h4>
       {a.pivots.length === 0 ? <p className="muted">Nothing to pivot on yet.</p> : null}
       <ul className="pivot-list" data-testid="pivots">
-        {a.pivots.map((p) => (
-          <li key={`${p.role}:${p.entityId}`} className={p.weak ? 'weak' : undefined}>
-            <span className="pivot-role">{p.role}</span>
-            <button type="button" className="link-target" title={p.value} onClick={() => select(p.entityId)}>
-              {p.value}
-            </button>
-            <span className={`share share-${p.class.replace(/ /g, '-')}`} title={`${p.shared} other(s) share it`}>
-              {p.shared} · {p.class}
-            </span>
-            {p.weak ? <span className="warning-text pivot-weak">{p.weak}</span> : null}
-          </li>
-        ))}
+        {pivotGroups(a).flatMap((group) => [
+          ...group.shown.map((p) => (
+            <li key={`${p.role}:${p.entityId}`} className={p.weak ? 'weak' : undefined}>
+              <span className="pivot-role">{p.role}</span>
+              <button type="button" className="link-target" title={p.value} onClick={() => select(p.entityId)}>
+                {p.value}
+              </button>
+              <span className={`share share-${p.class.replace(/ /g, '-')}`} title={`${p.shared} other(s) share it`}>
+                {p.shared} · {p.class}
+              </span>
+              {p.weak ? <span className="warning-text pivot-weak">{p.weak}</span> : null}
+            </li>
+          )),
+          group.more > 0 ? (
+            <li key={`${group.role}:more`} className="pivot-more muted">
+              <span className="pivot-role">{group.role}</span>
+              <span>… and {group.more} more</span>
+            </li>
+          ) : null,
+        ])}
       </ul>
 
       {a.absences.length > 0 ? (

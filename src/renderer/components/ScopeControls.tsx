@@ -1,7 +1,7 @@
 // The case's scope for active modules: how far from the seeds (the targets typed or added to
 // the scope) they may run, and the passive-only lock. Shown whenever a case is open, so an
 // analyst always sees what the next scan may touch.
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import type { CaseInfo } from '../../shared/model';
 import { updateSettings } from '../store/actions';
 import { useServices } from '../store/context';
@@ -14,7 +14,10 @@ export function ScopeControls({ current }: { current: CaseInfo }) {
   const { client, store } = useServices();
   const save = useAction((patch: Partial<CaseInfo['settings']>) => updateSettings(client, store, patch));
   const distanceId = useId();
-  const { passiveOnly, scopeDistance } = current.settings;
+  // The lock shows the asked-for state while the backend confirms it (and reverts on refusal).
+  const [lockPending, setLockPending] = useState<boolean | null>(null);
+  const { scopeDistance } = current.settings;
+  const passiveOnly = lockPending ?? current.settings.passiveOnly;
   return (
     <div className="scope-controls" data-testid="scope-controls">
       <label htmlFor={distanceId} className={passiveOnly ? 'muted' : undefined}>
@@ -37,7 +40,10 @@ export function ScopeControls({ current }: { current: CaseInfo }) {
           type="checkbox"
           checked={passiveOnly}
           disabled={save.busy}
-          onChange={(e) => void save.run({ passiveOnly: e.target.checked })}
+          onChange={(e) => {
+            setLockPending(e.target.checked);
+            void save.run({ passiveOnly: e.target.checked }).finally(() => setLockPending(null));
+          }}
         />
         Passive only (nothing touches the targets)
       </label>

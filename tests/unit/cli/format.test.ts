@@ -26,6 +26,7 @@ const report = (entities: Entity[]): ScanReport => ({
     grade: computeGrade({}),
     signals: [],
     pivots: [],
+    pivotTotals: {},
     absences: [],
     scannersRun: [],
   },
@@ -54,7 +55,7 @@ describe('CLI assessment text', () => {
       entity: entity(1, 'domain', 'x.test'),
       grade: computeGrade({
         dnssec: scoreCategory('dnssec', 'dnssec', [{ points: 10, reason: 'zone not signed\u001b[31m' }]),
-        email: scoreCategory('email', 'email-security', []),
+        email: scoreCategory('email', 'email-security', [{ points: 10 / 3, reason: 'no DMARC\n(quoted error)' }]),
       }),
       signals: [{ level: 'red', text: 'Spoofable <script>', source: 'email', about: 'x.test' }],
       pivots: [
@@ -68,17 +69,35 @@ describe('CLI assessment text', () => {
           weak: 'CDN-fronted (Cloudflare): shared by unrelated sites, a weak pivot',
         },
       ],
+      pivotTotals: { address: 1, 'SAN domain': 50 },
       absences: [{ text: 'No MX records: the domain receives no mail', source: 'dns' }],
       scannersRun: ['dns'],
     };
+    a.pivots.push(
+      ...Array.from({ length: 12 }, (_, i) => ({
+        entityId: 10 + i,
+        type: 'domain' as const,
+        value: `san${i}.x.test`,
+        role: 'SAN domain',
+        shared: 0,
+        class: 'unique' as const,
+        weak: null,
+      })),
+    );
     const text = assessmentLines(a).join('\n');
-    expect(text).toContain('Grade: D (50/100 over the categories known)');
+    expect(text).toContain('Grade: F (33/100 over the categories known)');
+    expect(text).toContain('Email security: 6.67/10');
+    expect(text).toContain('    -3.33: no DMARC (quoted error)\n');
     expect(text).toContain('DNSSEC: 0/10');
     expect(text).toContain('-10: zone not signed');
     expect(text).toContain('SSL certificate: unknown (not scanned)');
     expect(text).toContain('RED    Spoofable <script> (x.test)');
     expect(text).toContain('address: 104.16.0.1 (shared infrastructure: 60 others share it; CDN-fronted (Cloudflare)');
     expect(text).toContain('No MX records: the domain receives no mail [dns]');
+    // Ten SAN domains are shown, then how many more the case holds.
+    expect(text).toContain('SAN domain: san9.x.test');
+    expect(text).not.toContain('san10.x.test');
+    expect(text).toContain('SAN domain: … and 40 more');
     expect(text.includes('\u001b')).toBe(false);
   });
 });

@@ -81,6 +81,17 @@ describe('assess', () => {
     expect(result.pivots.some((p) => p.value === 'a.example')).toBe(false);
   });
 
+  it('lists at most 50 pivots per role and counts them all', () => {
+    const g = graphOf();
+    const target = g.add('domain', 'a.example');
+    const cert = g.add('certificate', 'sha256:bb');
+    g.link(target, 'covered_by_cert', cert);
+    for (let i = 0; i < 60; i++) g.link(g.add('domain', `san${i}.example`), 'covered_by_cert', cert);
+    const result = assess({ target, graph: g, findings: [], runs: [] });
+    expect(result.pivots.filter((p) => p.role === 'SAN domain')).toHaveLength(50);
+    expect(result.pivotTotals).toEqual({ certificate: 1, 'SAN domain': 60 });
+  });
+
   it('turns findings on the target and its addresses into red and yellow signals, full marks into green', () => {
     const g = graphOf();
     const target = g.add('domain', 'a.example', {

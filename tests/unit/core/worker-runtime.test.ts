@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkerToHost } from '../../../src/core/scan/worker-protocol';
-import { PROTOCOL_VERSION } from '../../../src/core/scan/worker-protocol';
+import { PROTOCOL_VERSION, WorkerToHost } from '../../../src/core/scan/worker-protocol';
 import { serveScanWorker } from '../../../src/core/scan/worker-runtime';
 import type { Net, ScanEvent, Scanner } from '../../../src/shared/scanner';
 
@@ -31,6 +30,7 @@ const scripted: Scanner = {
   },
   async *run(input, ctx): AsyncIterable<ScanEvent> {
     if (input.value === 'bad.example') throw new Error('boom');
+    if (input.value === 'long.example') throw new Error('x'.repeat(10_000));
     if (input.value === 'slow.example') {
       await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
     }
@@ -77,6 +77,15 @@ describe('scan worker runtime', () => {
     cancelled.deliver({ type: 'cancel' });
     await cancelled.settle();
     expect(cancelled.sent.slice(1)).toEqual([{ type: 'error', message: 'cancelled' }]);
+  });
+
+  it('cuts an error too long for a frame, so the host still hears why the run failed', async () => {
+    const w = worker();
+    w.deliver(start('long.example'));
+    await w.settle();
+    const error = w.sent.at(-1);
+    expect(WorkerToHost.safeParse(error).success).toBe(true);
+    expect(error?.type === 'error' && error.message.startsWith('xxx')).toBe(true);
   });
 
   it('answers an unknown scanner or a malformed frame with an error', async () => {
