@@ -50,7 +50,7 @@ export function redirectTarget(response: HttpResponse, base: string): string | n
 }
 
 export interface FollowOptions {
-  fetch(url: string): Promise<HttpResponse>;
+  get(url: string): Promise<HttpResponse>;
   /** Whether to request `next`; false ends the chain as 'stopped'. */
   allow?(next: string): boolean;
   /** Why a URL must not be requested at all (the scan policy), or undefined; checked before every request. */
@@ -75,7 +75,7 @@ export async function followRedirects(start: string, options: FollowOptions): Pr
       return { hops, end: 'refused' };
     }
     try {
-      hop.response = await options.fetch(url);
+      hop.response = await options.get(url);
     } catch (error) {
       if (options.signal?.aborted) throw error;
       hop.error = error instanceof Error ? error.message : String(error);

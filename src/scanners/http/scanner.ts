@@ -34,7 +34,7 @@ class Session {
 
   async follow(start: string): Promise<Chain> {
     const chain = await followRedirects(start, {
-      fetch: (url) => fetchPage(this.ctx, url, this.settings),
+      get: (url) => fetchPage(this.ctx, url, this.settings),
       refuse: this.refuse,
       signal: this.ctx.signal,
     });

@@ -37,7 +37,7 @@ async function findSite(target: WebTarget, ctx: ScanContext, settings: FetchSett
   let chain: Chain | undefined;
   for (const scheme of schemes) {
     chain = await followRedirects(urlOver(target, scheme), {
-      fetch: (url) => fetchPage(ctx, url, settings),
+      get: (url) => fetchPage(ctx, url, settings),
       // Paths are collected on the target's own host; another host is another target.
       allow: (next) => new URL(next).hostname.replace(/^\[(.*)\]$/, '$1') === target.hostname.toLowerCase(),
       maxHops: 5,

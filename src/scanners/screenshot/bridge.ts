@@ -82,7 +82,7 @@ export class FetchBridge {
   }
 
   /** Fetches `url`, following redirects, each hop checked against the policy first. */
-  async fetch(url: string, method: Method, headers: Record<string, string>, body?: string): Promise<Fetched> {
+  async request(url: string, method: Method, headers: Record<string, string>, body?: string): Promise<Fetched> {
     const chain: string[] = [];
     let current = url;
     let currentMethod = method;
@@ -149,7 +149,7 @@ export class FetchBridge {
     const body = request.postDataBuffer();
     if (body && body.length > LIMITS.requestBodyBytes) return abort('not fetched: request body too large');
     try {
-      const fetched = await this.fetch(
+      const fetched = await this.request(
         url,
         method as Method,
         requestHeaders(await request.allHeaders()),

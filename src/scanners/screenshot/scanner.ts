@@ -53,7 +53,7 @@ async function fetchDocument(
   const failures: string[] = [];
   for (const url of urls) {
     try {
-      return await bridge.fetch(url, 'GET', { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' });
+      return await bridge.request(url, 'GET', { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' });
     } catch (error) {
       ctx.signal.throwIfAborted();
       if (error instanceof RefusedError) {
