@@ -17,7 +17,9 @@ export interface WorkerHandle {
 export interface WorkerLauncher {
   /** @param scannerId the scanner the worker will run: a launcher that reuses workers prefers one that ran it before. */
   spawn(scannerId?: string): WorkerHandle;
-  /** Stops whatever the launcher keeps running between scans (see WarmLauncher). */
+  /** Scans are coming (a case was opened): start what the launcher keeps ready (see WarmLauncher). */
+  prepare?(): void;
+  /** Stops whatever the launcher keeps running between scans. */
   dispose?(): void;
 }
 

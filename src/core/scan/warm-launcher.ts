@@ -81,7 +81,7 @@ export class WarmLauncher implements WorkerLauncher {
   private idle: Pooled[] = [];
   private disposed = false;
 
-  /** @param size spares kept started; the first spawn starts them, so an idle app runs none. */
+  /** @param size spares kept started, from the first prepare() or spawn() on: an app with no case open runs none. */
   constructor(
     private readonly inner: WorkerLauncher,
     private readonly size: number,
@@ -91,6 +91,10 @@ export class WarmLauncher implements WorkerLauncher {
     const worker = this.takeIdle(scannerId) ?? this.spares.shift() ?? this.start();
     this.refill();
     return worker.lease(scannerId, (done) => this.release(done));
+  }
+
+  prepare(): void {
+    this.refill();
   }
 
   /** Kills every worker kept; nothing is started afterwards. */

@@ -221,6 +221,7 @@ export class CoreService {
       { ...DEFAULT_LIMITS, ...this.options.limits },
     );
     this.current = { store, orchestrator, info };
+    this.options.launcher.prepare?.();
     this.recent.remember({ path: info.path, name: info.name, openedAt: new Date().toISOString() });
     this.emit('case.changed', info);
     return info;

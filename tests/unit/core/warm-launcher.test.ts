@@ -17,6 +17,8 @@ describe('WarmLauncher', () => {
     const inner = new FakeLauncher(() => {});
     const warm = new WarmLauncher(inner, 2);
     expect(inner.workers).toHaveLength(0);
+    warm.prepare();
+    expect(inner.workers).toHaveLength(2);
     warm.spawn();
     expect(inner.workers).toHaveLength(3);
     warm.spawn();
