@@ -1,7 +1,8 @@
 // Full Scan benchmark: a Full Scan of nova-parcels.com in the lab, through the core service with
 // the built scanner worker (what the app runs), from the request to the end of phase 2; then 20
-// domains at once. Prints wall times (median of 3) and each module's median run time, so a slow
-// module shows. Target: one domain in 2 s or less.
+// domains at once. The first scan after start (workers and their code cold) is shown apart from
+// the median of the next ones, which the target is about; each module's median run time shows
+// which is slow. Target: one domain in 2 s or less.
 // Run: npm run build && node --import tsx tests/bench/fullscan.bench.ts
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -19,7 +20,8 @@ import type { Run } from '../../src/shared/model';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const WORKER = join(ROOT, 'out', 'node', 'scan-worker.js');
-const RUNS = 3;
+/** Scans after the first, cold one. */
+const WARM_RUNS = 5;
 const MANY = 20;
 const TARGET_MS = 2000;
 
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
   try {
     const single: number[] = [];
     const perModule = new Map<string, number[]>();
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i <= WARM_RUNS; i++) {
       const { ms, runs } = await fullScans(core, join(dir, `one-${i}.sqlite`), ['nova-parcels.com']);
       single.push(ms);
       for (const r of runs) {
@@ -76,12 +78,14 @@ async function main(): Promise<void> {
       join(dir, 'many.sqlite'),
       Array.from({ length: MANY }, (_, i) => `bench-${i}.com`),
     );
-    const one = median(single);
+    const [cold = Number.NaN, ...warm] = single;
+    const one = median(warm);
     console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(2)}`);
     console.log('| measure | wall time | target |');
     console.log('|---|---|---|');
+    console.log(`| Full Scan, 1 domain, first after start (cold workers) | ${(cold / 1000).toFixed(2)} s | |`);
     console.log(
-      `| Full Scan, 1 domain (median of ${RUNS}: ${single.map((s) => (s / 1000).toFixed(2)).join(' / ')} s) | ${(one / 1000).toFixed(2)} s | ≤ ${TARGET_MS / 1000} s |`,
+      `| Full Scan, 1 domain (median of the next ${WARM_RUNS}: ${warm.map((s) => (s / 1000).toFixed(2)).join(' / ')} s) | ${(one / 1000).toFixed(2)} s | ≤ ${TARGET_MS / 1000} s |`,
     );
     console.log(
       `| Full Scan, ${MANY} domains at once | ${(many.ms / 1000).toFixed(2)} s (${(many.ms / MANY / 1000).toFixed(2)} s per domain, ${(many.ms / one).toFixed(1)}× one) | |`,
