@@ -120,22 +120,25 @@ export const NetConfig = z.object({
 });
 export type NetConfig = z.infer<typeof NetConfig>;
 
-export type DnsRecordType =
-  | 'A'
-  | 'AAAA'
-  | 'MX'
-  | 'NS'
-  | 'TXT'
-  | 'CNAME'
-  | 'SOA'
-  | 'PTR'
-  | 'CAA'
-  | 'SRV'
-  | 'DNSKEY'
-  | 'DS'
-  | 'RRSIG'
-  | 'NSEC'
-  | 'NSEC3';
+/** The record types the resolver asks for. */
+export const DNS_RECORD_TYPES = [
+  'A',
+  'AAAA',
+  'MX',
+  'NS',
+  'TXT',
+  'CNAME',
+  'SOA',
+  'PTR',
+  'CAA',
+  'SRV',
+  'DNSKEY',
+  'DS',
+  'RRSIG',
+  'NSEC',
+  'NSEC3',
+] as const;
+export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 
 export interface DnsQueryOptions {
   /**

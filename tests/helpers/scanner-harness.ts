@@ -128,9 +128,13 @@ export function checkScanContract(run: Pick<ScanRun, 'events'>, contract: ScanCo
 }
 
 /** Starts the built-in lab scenario `name` (nova-parcels, hostile, ...) and a Net wired to it, as scans against the lab get. */
-export async function startLabNet(name: string): Promise<{ lab: Lab; net: Net }> {
+/**
+ * Starts a built-in lab scenario with a Net wired to it, and the scan policy a case against that
+ * lab gives scanners: its scenario addresses allowed, nothing internal.
+ */
+export async function startLabNet(name: string): Promise<{ lab: Lab; net: Net; policy: ScanPolicy }> {
   const lab = await startLab(loadScenario(builtinScenario(name)));
-  return { lab, net: createNet(netConfig(lab.net)) };
+  return { lab, net: createNet(netConfig(lab.net)), policy: scanPolicy({ allowInternal: false }, lab.net.lab) };
 }
 
 /** Counts a fake Net's resolver keeps: queries asked, and how many were in flight at once. */

@@ -7,24 +7,6 @@ import { errorMessage } from './deadline';
 import { type DecodedMessage, decodeMessage } from './dns-decode';
 import { presentName } from './dns-present';
 
-export const DNS_RECORD_TYPES: readonly DnsRecordType[] = [
-  'A',
-  'AAAA',
-  'MX',
-  'NS',
-  'TXT',
-  'CNAME',
-  'SOA',
-  'PTR',
-  'CAA',
-  'SRV',
-  'DNSKEY',
-  'DS',
-  'RRSIG',
-  'NSEC',
-  'NSEC3',
-];
-
 /** The payload size we advertise (the DNS flag day 2020 value: no IP fragmentation). */
 export const EDNS_UDP_SIZE = 1232;
 

@@ -1,13 +1,19 @@
 // The stub resolver behind ctx.net.resolver: UDP (shared sockets, see dns-udp.ts) with TCP
 // fallback on truncation, retries that move to the next server, and TCP through the SOCKS5 proxy
 // when one is set (no DNS leaks).
-import type { DnsQueryOptions, DnsRecordType, DnsResponse, Resolver } from '../../shared/scanner';
+import {
+  DNS_RECORD_TYPES,
+  type DnsQueryOptions,
+  type DnsRecordType,
+  type DnsResponse,
+  type Resolver,
+} from '../../shared/scanner';
 import { formatHostPort, type HostPort, type ProxyConfig, parseServer } from './address';
 import { SocketConnection } from './connection';
 import { Deadline, errorMessage } from './deadline';
 import { tcpExchange } from './dns-transport';
 import { UdpPool, type UdpPoolOptions } from './dns-udp';
-import { type BuiltQuery, buildQuery, DNS_RECORD_TYPES, normaliseQueryName } from './dns-wire';
+import { type BuiltQuery, buildQuery, normaliseQueryName } from './dns-wire';
 import { type RouteFn, routed } from './lab-route';
 import { connectSocks } from './socks';
 import { connectTcp } from './tcp';

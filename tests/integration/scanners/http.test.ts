@@ -2,14 +2,13 @@
 // bakery with A-grade headers, its phishing sites, the hostile scenario's weak, frame-only and
 // misbehaving servers), and every hostile server ending bounded in time and memory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab } from '../../../src/lab/lab';
 import { httpScanner } from '../../../src/scanners/http/scanner';
 import { readCategoryScore } from '../../../src/shared/grade';
-import { type Net, scanPolicy } from '../../../src/shared/scanner';
 import { checkScanContract, type HarnessInput, runScanner, startLabNet } from '../../helpers/scanner-harness';
 
-let nova: { lab: Lab; net: Net };
-let hostile: { lab: Lab; net: Net };
+type LabNet = Awaited<ReturnType<typeof startLabNet>>;
+let nova: LabNet;
+let hostile: LabNet;
 
 beforeAll(async () => {
   nova = await startLabNet('nova-parcels');
@@ -20,9 +19,7 @@ afterAll(async () => {
   await hostile?.lab.stop();
 });
 
-async function scan({ lab, net }: { lab: Lab; net: Net }, input: HarnessInput, timeoutMs = 3000) {
-  // Scenario addresses (documentation and benchmarking ranges among them) are what the lab allows.
-  const policy = scanPolicy({ allowInternal: false }, lab.net.lab);
+async function scan({ net, policy }: LabNet, input: HarnessInput, timeoutMs = 3000) {
   const run = await runScanner(httpScanner, input, net, { timeoutMs }, { policy });
   checkScanContract(run, { category: 'web' });
   const props = run.entities.find((e) => e.entity.value === input.value)?.props ?? {};

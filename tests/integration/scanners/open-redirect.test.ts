@@ -5,27 +5,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../../src/lab/lab';
 import { CANARY_HOST } from '../../../src/scanners/open-redirect/probe';
 import { openRedirectScanner } from '../../../src/scanners/open-redirect/scanner';
-import { type Net, scanPolicy } from '../../../src/shared/scanner';
+import type { Net, ScanPolicy } from '../../../src/shared/scanner';
 import { checkScanContract, type HarnessInput, runScanner, startLabNet } from '../../helpers/scanner-harness';
 
 let lab: Lab;
 let net: Net;
+let policy: ScanPolicy;
 
 beforeAll(async () => {
-  ({ lab, net } = await startLabNet('hostile'));
+  ({ lab, net, policy } = await startLabNet('hostile'));
 });
 afterAll(async () => {
   await lab?.stop();
 });
 
 async function scan(input: HarnessInput, timeoutMs = 3000) {
-  const run = await runScanner(
-    openRedirectScanner,
-    input,
-    net,
-    { timeoutMs },
-    { policy: scanPolicy({ allowInternal: false }, lab.net.lab) },
-  );
+  const run = await runScanner(openRedirectScanner, input, net, { timeoutMs }, { policy });
   checkScanContract(run, { category: 'web' });
   return run;
 }

@@ -28,8 +28,7 @@ describe('tls-cert against the nova-parcels lab', () => {
   let lab: Lab;
   let net: Net;
   beforeAll(async () => {
-    ({ lab, net } = await startLabNet('nova-parcels'));
-    policy = scanPolicy({ allowInternal: false }, lab.net.lab);
+    ({ lab, net, policy } = await startLabNet('nova-parcels'));
   });
   afterAll(() => lab.stop());
 
@@ -80,8 +79,7 @@ describe('tls-cert against the hostile lab', () => {
   let lab: Lab;
   let net: Net;
   beforeAll(async () => {
-    ({ lab, net } = await startLabNet('hostile'));
-    policy = scanPolicy({ allowInternal: false }, lab.net.lab);
+    ({ lab, net, policy } = await startLabNet('hostile'));
   });
   afterAll(() => lab.stop());
 

@@ -1,7 +1,8 @@
 import * as packet from 'dns-packet';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildQuery, checkResponse, DNS_RECORD_TYPES, normaliseQueryName } from '../../../src/core/net/dns-wire';
+import { buildQuery, checkResponse, normaliseQueryName } from '../../../src/core/net/dns-wire';
+import { DNS_RECORD_TYPES } from '../../../src/shared/scanner';
 
 const label = fc.stringMatching(/^[a-z0-9_](?:[a-z0-9-]{0,30}[a-z0-9])?$/);
 const hostname = fc.array(label, { minLength: 1, maxLength: 4 }).map((l) => l.join('.'));
