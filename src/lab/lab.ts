@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NetSettings } from '../core/service/net-config';
+import { PUBLIC_RESOLVERS } from '../shared/public-resolvers';
 import type { LabRoute, LabWiring } from '../shared/scanner';
+import { canonicalIp } from '../shared/target';
 import { startApiServer } from './api/server';
 import { signZones } from './dns/dnssec';
 import { type DnsServer, startDnsServer } from './dns/server';
@@ -14,6 +16,7 @@ import type { ZoneInput } from './dns/zone';
 import { dnsblZones } from './dnsbl/zones';
 import { writeGeoDb } from './geo/mmdb-writer';
 import { startPortListeners } from './ports/listeners';
+import { scenarioAddresses } from './scenario/addresses';
 import type { Scenario } from './scenario/schema';
 import { createLabCa } from './tls/ca';
 import { startWebLab } from './web/server';
@@ -61,6 +64,10 @@ function resolverZones(zones: ZoneInput[], overrides: ZoneInput[]): ZoneInput[] 
     const names = new Set(override.records.map(key));
     return { ...zone, records: [...zone.records.filter((r) => !names.has(key(r))), ...override.records] };
   });
+}
+
+function dnsRoutes(address: string, port: number): LabRoute[] {
+  return (['udp', 'tcp'] as const).map((proto) => ({ address, port: 53, proto, to: { host: '127.0.0.1', port } }));
 }
 
 export interface LabOptions {
@@ -122,14 +129,12 @@ export async function startLab(scenario: Scenario, options: LabOptions = {}): Pr
       });
       started.push(server);
       resolverServers.push(server);
-      for (const proto of ['udp', 'tcp'] as const) {
-        resolverRoutes.push({
-          address: resolver.address,
-          port: 53,
-          proto,
-          to: { host: '127.0.0.1', port: server.address.port },
-        });
-      }
+      resolverRoutes.push(...dnsRoutes(resolver.address, server.address.port));
+    }
+    // The well-known public resolvers a scenario leaves out answer as the zones say.
+    const described = new Set(scenario.resolvers.map((r) => canonicalIp(r.address)));
+    for (const resolver of PUBLIC_RESOLVERS) {
+      if (!described.has(resolver.address)) resolverRoutes.push(...dnsRoutes(resolver.address, dns.address.port));
     }
 
     const geoDb = join(dir, 'lab-geo.mmdb');
@@ -137,6 +142,7 @@ export async function startLab(scenario: Scenario, options: LabOptions = {}): Pr
 
     const wiring: LabWiring = {
       routes: [...web.routes, ...ports.routes, ...whois.routes, ...resolverRoutes],
+      addresses: scenarioAddresses(scenario),
       unrouted: 'refuse',
       traceroutes: scenario.traceroute.map((path) => ({
         target: path.target,

@@ -100,6 +100,8 @@ export type TracerouteHop = z.infer<typeof TracerouteHop>;
 /** The simulated internet's wiring, handed to scanners' net when a case runs against the lab. */
 export const LabWiring = z.object({
   routes: z.array(LabRoute),
+  /** Every address the scenario names, served or not: labels the lab answers for, so scans may touch them. */
+  addresses: z.array(z.string()).optional(),
   /** What happens to a scenario address and port the lab does not serve: refused, or silence. */
   unrouted: z.enum(['refuse', 'drop']),
   traceroutes: z.array(z.object({ target: z.string(), hops: z.array(TracerouteHop) })),
@@ -261,7 +263,11 @@ export interface ScanPolicy {
  * addresses are labels for loopback servers and allowed; the machine's own loopback is not.
  */
 export function scanPolicy(data: ScanPolicyData, lab?: LabWiring): ScanPolicy {
-  const scenario = new Set(lab?.routes.map((route) => canonicalIp(route.address) ?? route.address));
+  const scenario = new Set(
+    [...(lab?.routes.map((route) => route.address) ?? []), ...(lab?.addresses ?? [])].map(
+      (address) => canonicalIp(address) ?? address,
+    ),
+  );
   return {
     refuses(ip) {
       const canonical = canonicalIp(ip);

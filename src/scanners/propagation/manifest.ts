@@ -1,16 +1,8 @@
+import { PUBLIC_RESOLVERS } from '../../shared/public-resolvers';
 import type { ScannerManifest } from '../../shared/scanner';
 
-/** Well-known public resolvers, as "name=address": operators on several continents, so a regional answer shows. */
-export const DEFAULT_RESOLVERS: readonly string[] = [
-  'Google=8.8.8.8',
-  'Cloudflare=1.1.1.1',
-  'Quad9=9.9.9.9',
-  'OpenDNS=208.67.222.222',
-  'CleanBrowsing=185.228.168.9',
-  'Yandex=77.88.8.8',
-  'DNSPod=119.29.29.29',
-  'KT=168.126.63.1',
-];
+/** The public resolvers asked by default, as "name=address". */
+export const DEFAULT_RESOLVERS: readonly string[] = PUBLIC_RESOLVERS.map((r) => `${r.name}=${r.address}`);
 
 export const DEFAULT_RECORD_TYPES: readonly string[] = ['A', 'AAAA', 'MX', 'NS', 'TXT'];
 
