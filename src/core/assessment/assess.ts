@@ -269,7 +269,9 @@ function absences(target: Entity, adjacency: Adjacency, byId: Map<number, Entity
   }
   const techSource = ran('tech');
   if (techSource) {
-    if (!adjacency.targetsOf(target.id).some((id) => byId.get(id)?.type === 'technology')) {
+    if (target.props.siteUnreachable === true) {
+      list.push({ text: 'No web site answered (neither HTTPS nor HTTP)', source: techSource });
+    } else if (!adjacency.targetsOf(target.id).some((id) => byId.get(id)?.type === 'technology')) {
       list.push({ text: 'No identifiable technology on the site', source: techSource });
     }
   }

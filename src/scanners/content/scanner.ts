@@ -5,9 +5,10 @@
 import type { EntityKey, Props, Severity } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { GraphBuilder } from '../kit/graph-builder';
+import { reportUnreachable } from '../kit/unreachable';
 import { isHtml } from '../tech/features';
 import { printable } from '../tech/match';
-import { errorText, type FetchedPage, fetchPage, fetchSite, sameSite, timeoutOption } from '../tech/page';
+import { errorText, type FetchedPage, fetchPage, frontPage, sameSite, timeoutOption } from '../tech/page';
 import { siteTarget } from '../tech/site';
 import { extractContent, type PageContent } from './extract';
 import { contentManifest } from './manifest';
@@ -228,9 +229,14 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
   const maxSitemaps = positiveInt(ctx.options.maxSitemaps, 10, 50);
   yield { kind: 'progress', fraction: 0, message: `fetching ${target.startUrl ?? target.host}` };
   const options = { timeoutMs: fetcher.timeoutMs, maxBodyBytes: PAGE_BYTES, refPrefix: 'page:' };
-  const page = target.startUrl
-    ? await fetchPage(target.startUrl, ctx, options)
-    : (await fetchSite(target.host, ctx, options)).page;
+  const fetched = await frontPage(target, ctx, options);
+  if ('unreachable' in fetched) {
+    const where = target.startUrl ?? target.host;
+    const title = `Content not checked: no page could be fetched from ${where}`;
+    yield* reportUnreachable(new GraphBuilder(CATEGORY), target.subject, title, where, fetched.unreachable);
+    return;
+  }
+  const { page } = fetched;
   yield* page.evidence;
   const pageRefs = page.evidence.map((e) => e.ref);
   const origin = new URL(page.url).origin;

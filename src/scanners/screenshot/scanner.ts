@@ -5,6 +5,7 @@ import type { EntityKey } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
 import { GraphBuilder } from '../kit/graph-builder';
+import { reportUnreachable } from '../kit/unreachable';
 import { FetchBridge, type Fetched, RefusedError } from './bridge';
 import { borrowBrowser, discardBrowser, returnBrowser } from './browser-cache';
 import { CAPTURE_MS, type Capture, capture } from './capture';
@@ -49,7 +50,7 @@ async function fetchDocument(
   ctx: ScanContext,
   deadline: AbortSignal,
   timeoutMs: number,
-): Promise<Fetched> {
+): Promise<Fetched | { unreachable: string }> {
   const failures: string[] = [];
   for (const url of urls) {
     try {
@@ -63,7 +64,7 @@ async function fetchDocument(
       failures.push(`${url}: ${reasonOf(error)}`);
     }
   }
-  throw new Error(`could not fetch the page: ${failures.join('; ')}`);
+  return { unreachable: failures.join('; ') };
 }
 
 async function render(
@@ -108,6 +109,18 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
   const bridge = new FetchBridge(ctx, deadline);
   yield { kind: 'progress', fraction: 0, message: `fetching ${urls[0]}` };
   const document = await fetchDocument(urls, bridge, ctx, deadline, options.timeoutMs);
+  if ('unreachable' in document) {
+    // Nothing answered: a result about the site, not a failure of the capture.
+    const where = urls[0] ?? input.value;
+    yield* reportUnreachable(
+      new GraphBuilder(screenshotManifest.category),
+      { type: input.type, value: input.value },
+      `No screenshot: no page could be fetched from ${where.slice(0, 300)}`,
+      where,
+      document.unreachable,
+    );
+    return;
+  }
   yield { kind: 'progress', fraction: 0.2, message: `rendering ${document.chain.at(-1)}` };
   const shot = await render(path, options, bridge, document, deadlineAt, ctx.signal);
   if (shot.png.length > MAX_PNG_BYTES)

@@ -4,6 +4,7 @@
 import { getDomain } from 'tldts';
 import type { JsonValue } from '../../shared/model';
 import type { HttpResponse, ScanContext, ScanEvent } from '../../shared/scanner';
+import type { SiteTarget } from './site';
 
 export type EvidenceEvent = Extract<ScanEvent, { kind: 'evidence' }>;
 
@@ -124,4 +125,24 @@ export async function fetchSite(
     }
   }
   throw new Error(`could not fetch ${host}: ${failures.join('; ')}`);
+}
+
+/**
+ * The page a web scanner reads: the input URL's, else the site's front page. A site that cannot
+ * be fetched (nothing listens, it hangs up, it times out) is a result, not a failure of the scan.
+ */
+export async function frontPage(
+  target: SiteTarget,
+  ctx: ScanContext,
+  options: FetchOptions,
+): Promise<{ page: FetchedPage } | { unreachable: string }> {
+  try {
+    const page = target.startUrl
+      ? await fetchPage(target.startUrl, ctx, options)
+      : (await fetchSite(target.host, ctx, options)).page;
+    return { page };
+  } catch (error) {
+    ctx.signal.throwIfAborted();
+    return { unreachable: (error instanceof Error ? error.message : String(error)).slice(0, 2000) };
+  }
 }

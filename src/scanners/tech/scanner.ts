@@ -9,11 +9,12 @@ import { Refs } from '../dns/evidence';
 import { answered, cnameChain, evidenceOf, runQueries } from '../dns/queries';
 import { nameKey } from '../dns/records';
 import { GraphBuilder } from '../kit/graph-builder';
+import { reportUnreachable } from '../kit/unreachable';
 import { providerOf } from './cdn-ranges';
 import { featuresOf } from './features';
 import { techManifest } from './manifest';
 import { cpeOf, type Detection, detect, printable, technologyValue } from './match';
-import { type FetchedPage, fetchPage, fetchSite, timeoutOption } from './page';
+import { type FetchedPage, frontPage, timeoutOption } from './page';
 import { type SiteTarget, siteTarget } from './site';
 import { trackingIds } from './tracking-ids';
 
@@ -186,17 +187,17 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
   yield { kind: 'progress', fraction: 0.3, message: `fetching ${target.startUrl ?? target.host}` };
   const options = { timeoutMs, maxBodyBytes: MAX_BODY_BYTES, refPrefix: 'http:' };
   const graph = new GraphBuilder(CATEGORY);
-  let page: FetchedPage;
-  try {
-    page = target.startUrl
-      ? await fetchPage(target.startUrl, ctx, options)
-      : (await fetchSite(target.host, ctx, options)).page;
-  } catch (error) {
-    // The addresses and their CDN ranges are known without the page: keep them, then fail.
+  const fetched = await frontPage(target, ctx, options);
+  if ('unreachable' in fetched) {
+    // The addresses and their CDN ranges are known without the page.
     reportAddresses(target.subject, addresses, {}, graph);
-    yield* graph.drain();
-    throw error;
+    graph.entity(target.subject, [], { siteUnreachable: true });
+    const where = target.startUrl ?? target.host;
+    const title = `No technology identified: no page could be fetched from ${where}`;
+    yield* reportUnreachable(graph, target.subject, title, where, fetched.unreachable);
+    return;
   }
+  const { page } = fetched;
   yield* page.evidence;
   yield { kind: 'progress', fraction: 0.8, message: 'matching signatures' };
   const features = featuresOf(page);

@@ -8,6 +8,7 @@ import type { EntityKey, JsonValue, Props } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
 import { GraphBuilder } from '../kit/graph-builder';
+import { reportUnreachable } from '../kit/unreachable';
 import { buildClientHello, x25519PublicKey } from '../tls-probe/client-hello';
 import { exchange } from '../tls-probe/exchange';
 import { describe } from '../tls-probe/probe';
@@ -48,7 +49,12 @@ interface Fetched {
   tlsError: string | null;
 }
 
-async function fetchChain(ctx: ScanContext, target: TlsTarget, port: number): Promise<Fetched> {
+/** The served chain, or why no certificate came (nothing listens, or it does not speak TLS). */
+async function fetchChain(
+  ctx: ScanContext,
+  target: TlsTarget,
+  port: number,
+): Promise<Fetched | { unavailable: string }> {
   const { address: host, serverName: sni } = target;
   let tlsError: string;
   try {
@@ -92,9 +98,7 @@ async function fetchChain(ctx: ScanContext, target: TlsTarget, port: number): Pr
     ctx.signal.throwIfAborted();
     raw = errorText(error);
   }
-  throw new Error(
-    `no certificate from ${target.host}:${port}: TLS handshake: ${tlsError}; handcrafted handshake: ${raw}`,
-  );
+  return { unavailable: `TLS handshake: ${tlsError}; handcrafted handshake: ${raw}` };
 }
 
 const nameText = (attributes: readonly NameAttribute[]): string =>
@@ -148,6 +152,17 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
   const subject: EntityKey = { type: isIp ? 'ip' : 'domain', value: host };
   yield { kind: 'progress', fraction: 0.05, message: `connecting to ${host}:${options.port}` };
   const fetched = await fetchChain(ctx, target, options.port);
+  if ('unavailable' in fetched) {
+    // No TLS service is a result about the host; the SSL grade stays unknown rather than failed.
+    yield* reportUnreachable(
+      new GraphBuilder(CATEGORY),
+      subject,
+      `No certificate: ${host}:${options.port} did not complete a TLS handshake`,
+      `tls://${host}:${options.port}`,
+      fetched.unavailable,
+    );
+    return;
+  }
   const source = `tls://${host}:${options.port}`;
   const refs = fetched.ders.map((_, i) => `cert:${i}`);
   for (const [i, der] of fetched.ders.entries()) {

@@ -77,8 +77,18 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
     ),
   };
   if (result.unreachable) {
-    const reason = result.versions[0]?.detail ?? 'no attempt was made';
-    throw new Error(`no TLS server answered at ${where}: ${reason}`);
+    // Nothing listening is a result about the host, not a failure of the probe.
+    const graph = new GraphBuilder(CATEGORY);
+    graph.finding({
+      about: { type: target.isIp ? 'ip' : 'domain', value: target.host },
+      severity: 'info',
+      title: `No TLS versions probed: nothing answered at ${where}`,
+      detail: result.versions[0]?.detail ?? 'no attempt was made',
+      evidence: [TRANSCRIPT_REF],
+    });
+    yield* graph.drain();
+    yield { kind: 'progress', fraction: 1, message: 'nothing answered' };
+    return;
   }
   yield { kind: 'progress', fraction: 0.9, message: `${result.connections} connections in ${durationMs} ms` };
 

@@ -23,6 +23,15 @@ const propsOf = (run: ScanRun, value: string) =>
 const finding = (run: ScanRun, start: string) => run.findings.find((f) => f.title.startsWith(start));
 
 describe('content scanner', () => {
+  it('reports a domain without a web site as a finding citing the attempts', async () => {
+    const run = await scan('ns1.nova-dns.net', labs.nova());
+    expect(run.findings.map((f) => `${f.severity}: ${f.title}`)).toEqual([
+      'info: Content not checked: no page could be fetched from ns1.nova-dns.net',
+    ]);
+    const attempts = run.evidence.find((e) => e.ref === run.findings[0]?.evidence?.[0]);
+    expect(attempts?.content).toMatch(/https:\/\/ns1\.nova-dns\.net\/: .*connection refused/);
+  });
+
   it('reads the phishing page: sensitive robots paths, a card form posting over HTTP elsewhere, contacts', async () => {
     const run = await scan('nova-parcels.com', labs.nova());
     const robots = finding(run, 'robots.txt of nova-parcels.com names 2 sensitive paths');

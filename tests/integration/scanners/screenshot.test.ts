@@ -286,6 +286,19 @@ describe.skipIf(chromium === undefined)(
       expect(requestLog(run)).toContain('GET http://hostile-lab.com/hang -> ');
     });
 
+    it('reports a host with no web server as a finding citing the attempts', async () => {
+      const run = await runScanner(screenshotScanner, { type: 'domain', value: 'ns1.nova-dns.net' }, novaNet, sandbox, {
+        policy: novaPolicy,
+      });
+      expect(run.findings.map((f) => f.title)).toEqual([
+        'No screenshot: no page could be fetched from https://ns1.nova-dns.net/',
+      ]);
+      const attempts = run.evidence.find((e) => e.ref === run.findings[0]?.evidence?.[0])?.content ?? '';
+      expect(attempts).toMatch(/https:\/\/ns1\.nova-dns\.net\/: .*refused/);
+      expect(attempts).toMatch(/http:\/\/ns1\.nova-dns\.net\/: .*refused/);
+      expect(run.evidence.some((e) => e.mediaType === 'image/png')).toBe(false);
+    });
+
     it('fails cleanly within the deadline when the document never answers', async () => {
       const started = Date.now();
       await expect(

@@ -105,9 +105,16 @@ describe('tech scanner', () => {
     expect(elapsed).toBeLessThan(20_000);
   });
 
-  it('fails with the reason when the site cannot be fetched, keeping what DNS said', async () => {
-    await expect(runScanner(techScanner, { type: 'domain', value: 'nova-dns.net' }, labs.nova())).rejects.toThrow(
-      /could not fetch nova-dns\.net/,
-    );
+  it('reports a site that cannot be fetched as a finding with the reason, keeping what DNS said', async () => {
+    const run = await runScanner(techScanner, { type: 'domain', value: 'ns1.nova-dns.net' }, labs.nova());
+    const finding = run.findings.find((f) => f.title.includes('no page could be fetched from ns1.nova-dns.net'));
+    expect(finding?.severity).toBe('info');
+    expect(finding?.detail).toMatch(/https:\/\/ns1\.nova-dns\.net\/: .*connection refused/);
+    expect(finding?.detail).toMatch(/http:\/\/ns1\.nova-dns\.net\/: .*connection refused/);
+    expect(run.entities.find((e) => e.entity.value === 'ns1.nova-dns.net')?.props).toMatchObject({
+      siteUnreachable: true,
+    });
+    expect(run.relations.some((r) => r.relation === 'resolves_to' && r.from.value === 'ns1.nova-dns.net')).toBe(true);
+    expect(run.relations.some((r) => r.relation === 'uses_technology')).toBe(false);
   });
 });

@@ -69,6 +69,14 @@ describe('tls-cert against the nova-parcels lab', () => {
     ).rejects.toThrow(/127\.0\.0\.1 is not scanned: 127\.0\.0\.1 is a loopback address/);
   });
 
+  it('reports a host where nothing accepts TLS as a finding, leaving the SSL grade unknown', async () => {
+    const run = await scan(net, 'ns1.nova-dns.net');
+    expect(titles(run)).toEqual(['info: No certificate: ns1.nova-dns.net:443 did not complete a TLS handshake']);
+    expect(run.findings[0]?.detail).toMatch(/connection refused/);
+    expect(sslScore(run, 'ns1.nova-dns.net')).toBeNull();
+    expect(run.entities.filter((e) => e.entity.type === 'certificate')).toEqual([]);
+  });
+
   it('scans an IP without SNI and reports that the certificate does not name it', async () => {
     const run = await scan(net, '185.220.101.47', 'ip');
     expect(titles(run)).toContain('high: The certificate does not cover 185.220.101.47');

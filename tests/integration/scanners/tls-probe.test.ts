@@ -130,14 +130,15 @@ describe('tls-probe against the hostile lab', () => {
     expect(titles(run)).toContain('info: The probe stopped after 8 connections');
   });
 
-  it('refuses what the case does not allow, and fails where nothing answers', async () => {
+  it('refuses what the case does not allow, and reports a port where nothing answers', async () => {
     const strict = scanPolicy({ allowInternal: false });
     await expect(
       runScanner(tlsProbeScanner, { type: 'ip', value: '127.0.0.1' }, net, {}, { policy: strict }),
     ).rejects.toThrow(/is a loopback address/);
-    await expect(scan(net, 'legacy.hostile-tls.com', 'domain', { port: 8443 })).rejects.toThrow(
-      /no TLS server answered/,
-    );
+    const closed = await scan(net, 'legacy.hostile-tls.com', 'domain', { port: 8443 });
+    expect(titles(closed)).toEqual(['info: No TLS versions probed: nothing answered at legacy.hostile-tls.com:8443']);
+    expect(closed.findings[0]?.detail).toMatch(/connection refused/);
+    expect(tlsOf(closed)).toBeUndefined();
   });
 });
 

@@ -142,4 +142,13 @@ describe('assess', () => {
     const withData = { ...target, props: { txt: ['v=spf1 -all'] } };
     expect(assess({ target: withData, graph: g, findings: [], runs }).absences).toEqual([]);
   });
+
+  it('says no site answered, not that the site runs no known technology, when tech could fetch nothing', () => {
+    const g = graphOf();
+    const target = { ...g.add('domain', 'quiet.example'), props: { txt: ['x'], siteUnreachable: true } };
+    const texts = assess({ target, graph: g, findings: [], runs: [run('tech', target.id)] }).absences.map(
+      (a) => a.text,
+    );
+    expect(texts).toEqual(['No web site answered (neither HTTPS nor HTTP)']);
+  });
 });
