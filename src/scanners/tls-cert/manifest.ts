@@ -7,7 +7,9 @@ export const tlsCertManifest: ScannerManifest = {
     'Connects to the target over TLS (with SNI for a domain) and reads the certificate chain it serves: subject, ' +
     'issuer, serial, validity, days to expiry, key type and size, signature algorithm, SHA-256 fingerprint and ' +
     'SANs, each SAN a domain to pivot on. Reports expired, not yet valid, self-signed, hostname mismatch, weak ' +
-    'keys and signatures, and scores the SSL certificate grade category. Active: it connects to the target.',
+    'keys and signatures, default placeholder names, and scores the SSL certificate grade category (a site ' +
+    'with nothing on port 443 that answers on port 80 is served over plain HTTP only and fails it). Active: ' +
+    'it connects to the target.',
   category: 'certificates',
   accepts: ['domain', 'ip'],
   produces: ['certificate', 'domain', 'ip', 'organization'],

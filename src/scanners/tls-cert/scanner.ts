@@ -7,7 +7,7 @@ import { gradePropKey, scoreCategory } from '../../shared/grade';
 import type { EntityKey, JsonValue, Props } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
-import { GraphBuilder } from '../kit/graph-builder';
+import { type FindingInput, GraphBuilder } from '../kit/graph-builder';
 import { reportUnreachable } from '../kit/unreachable';
 import { buildClientHello, x25519PublicKey } from '../tls-probe/client-hello';
 import { exchange } from '../tls-probe/exchange';
@@ -17,8 +17,9 @@ import { resolveTarget, type TlsTarget } from '../tls-probe/target';
 import { PROTOCOLS } from '../tls-probe/versions';
 import { analyseChain, type ChainLink } from './chain';
 import { tlsCertManifest } from './manifest';
+import { type Placeholder, placeholderSource, placeholdersOf } from './placeholder';
 import { hasUnsafeCharacters, visible } from './text';
-import { daysToExpiry, judge } from './verdict';
+import { daysToExpiry, judge, POINTS } from './verdict';
 import { type NameAttribute, type ParsedCertificate, parseCertificate } from './x509';
 
 const CATEGORY = 'certificates';
@@ -28,6 +29,8 @@ const MAX_SAN_PROPS = 1000;
 const MAX_SAN_PROP_CHARS = 64 * 1024;
 const MAX_LISTED = 20;
 const TLS12 = PROTOCOLS[3];
+const HTTPS_PORT = 443;
+const HTTP_PORT = 80;
 
 interface Options {
   port: number;
@@ -49,7 +52,23 @@ interface Fetched {
   tlsError: string | null;
 }
 
-/** The served chain, or why no certificate came (nothing listens, or it does not speak TLS). */
+/**
+ * Why nothing accepted a TCP connection to address:port (refused, or no answer before the
+ * timeout), or null when something did. Callers pass an address `resolveTarget` has checked
+ * against the run's policy.
+ */
+async function connectFailure(ctx: ScanContext, address: string, port: number): Promise<string | null> {
+  try {
+    const connection = await ctx.net.dial({ host: address, port, timeoutMs: CONNECT_TIMEOUT_MS, signal: ctx.signal });
+    connection.close();
+    return null;
+  } catch (error) {
+    ctx.signal.throwIfAborted();
+    return errorText(error);
+  }
+}
+
+/** The served chain, or why no certificate came from a server that accepted the connection. */
 async function fetchChain(
   ctx: ScanContext,
   target: TlsTarget,
@@ -104,11 +123,19 @@ async function fetchChain(
 const nameText = (attributes: readonly NameAttribute[]): string =>
   visible(attributes.map((a) => `${a.type}=${a.value}`).join(', '), 2000);
 
-/** Who issued: the issuer's organisation, else its common name, shown as text. */
-function issuerLabel(cert: ParsedCertificate): string {
-  const pick = (type: string) => cert.issuer.find((a) => a.type === type && a.value.trim() !== '')?.value.trim();
-  return visible(pick('O') ?? pick('CN') ?? 'unknown issuer', 200);
+/**
+ * Who issued, as an organization to pivot on: the issuer's organisation, else its common name,
+ * shown as text. Null when the issuer names no one: no name at all, or a tool's placeholder
+ * ("Internet Widgits Pty Ltd"), which would link every certificate made with the same defaults.
+ */
+function issuerOrganization(cert: ParsedCertificate): string | null {
+  const pick = (type: string) => cert.issuer.find((a) => a.type === type && a.value.trim() !== '');
+  const named = pick('O') ?? pick('CN');
+  if (named === undefined || placeholderSource(named) !== undefined) return null;
+  return visible(named.value.trim(), 200);
 }
+
+const placeholderText = (p: Placeholder): string => `${p.type}=${visible(p.value, 200)}`;
 
 function sanProps(cert: ParsedCertificate): { sans: string[]; cut: number } {
   const sans: string[] = [];
@@ -124,6 +151,7 @@ function sanProps(cert: ParsedCertificate): { sans: string[]; cut: number } {
 
 function certificateProps(link: ChainLink, position: number, now: number): Props {
   const { cert } = link;
+  const placeholders = placeholdersOf(cert);
   const { sans, cut } = sanProps(cert);
   return {
     sha256: cert.sha256,
@@ -142,7 +170,102 @@ function certificateProps(link: ChainLink, position: number, now: number): Props
     selfSigned: link.selfSigned,
     isCa: cert.isCa,
     chainPosition: position,
+    ...(placeholders.length > 0
+      ? { placeholders: placeholders.map((p) => ({ field: p.field, type: p.type, value: visible(p.value, 200) })) }
+      : {}),
   };
+}
+
+/** The finding about tools' placeholder names in the chain (the leaf's first), if there are any. */
+function placeholderFinding(
+  links: readonly ChainLink[],
+  citingOf: (link: ChainLink) => string,
+): Omit<FindingInput, 'about'> | null {
+  const found = links.flatMap((link, i) =>
+    placeholdersOf(link.cert).map((placeholder) => ({ link, position: i, placeholder })),
+  );
+  const first = found[0];
+  if (first === undefined) return null;
+  const where = (position: number): string => (position === 0 ? 'Leaf' : `Certificate ${position + 1}`);
+  return {
+    severity: 'info',
+    title:
+      `${first.position === 0 ? 'The certificate' : 'A certificate in the chain'} carries a default placeholder ` +
+      `${first.placeholder.field}: ${placeholderText(first.placeholder)}`,
+    detail:
+      `${found
+        .slice(0, MAX_LISTED)
+        .map(({ position, placeholder: p }) => `${where(position)} ${p.field} ${placeholderText(p)}: ${p.source}`)
+        .join('\n')}\n` +
+      "Nobody filled these in: the certificate was made in haste with a tool's defaults, as throwaway and " +
+      'malicious infrastructure often is. They name no one, so no organization is added for them (it would ' +
+      "link unrelated sites); they are kept in the certificate's placeholders prop.",
+    evidence: [...new Set(found.map(({ link }) => citingOf(link)))],
+  };
+}
+
+/**
+ * Nothing accepted a connection on the TLS port. On the HTTPS port, a host that accepts on port 80
+ * serves its site over plain HTTP only, which fails the SSL category; with nothing on port 80
+ * either (a mail or name server, a host that is down), the category stays unknown.
+ */
+async function* reportNoListener(
+  ctx: ScanContext,
+  target: TlsTarget,
+  subject: EntityKey,
+  port: number,
+  why: string,
+): AsyncGenerator<ScanEvent> {
+  const graph = new GraphBuilder(CATEGORY);
+  const source = `tls://${target.host}:${port}`;
+  const tried = `TCP connect to ${target.address}:${port}: ${why}`;
+  if (port !== HTTPS_PORT) {
+    yield* reportUnreachable(
+      graph,
+      subject,
+      `No certificate: nothing accepted a connection on ${target.host}:${port}`,
+      source,
+      tried,
+    );
+    return;
+  }
+  // The address is the one resolveTarget checked against the policy for port 443.
+  const plain = await connectFailure(ctx, target.address, HTTP_PORT);
+  if (plain !== null) {
+    yield* reportUnreachable(
+      graph,
+      subject,
+      `No certificate: nothing accepted a connection on ${target.host}:${port}, nor on port ${HTTP_PORT}`,
+      source,
+      `${tried}\nTCP connect to ${target.address}:${HTTP_PORT}: ${plain}`,
+    );
+    return;
+  }
+  const ref = 'connect-attempts';
+  yield {
+    kind: 'evidence',
+    ref,
+    mediaType: 'text/plain; charset=utf-8',
+    source,
+    encoding: 'utf8',
+    content: `${tried}\nTCP connect to ${target.address}:${HTTP_PORT}: accepted`,
+  };
+  const title = `${target.host} is served over plain HTTP only: nothing accepts connections on port ${port}, port ${HTTP_PORT} does`;
+  graph.finding({
+    about: subject,
+    severity: 'medium',
+    title,
+    detail:
+      `Port ${port}: ${why}. Port ${HTTP_PORT} accepted a connection. Without HTTPS, whatever is sent to the site, ` +
+      'passwords included, crosses the network readable and changeable by anyone on the path, and browsers mark ' +
+      'its pages "Not secure". A sign-in form served this way is a trait of hastily set up phishing sites.',
+    evidence: [ref],
+  });
+  graph.entity(subject, [ref], {
+    [gradePropKey('ssl')]: scoreCategory('ssl', tlsCertManifest.id, [{ points: POINTS.plainHttpOnly, reason: title }]),
+  });
+  yield* graph.drain();
+  yield { kind: 'progress', fraction: 1, message: 'plain HTTP only' };
 }
 
 async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEvent> {
@@ -150,20 +273,27 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
   const target = await resolveTarget(input, ctx);
   const { host, isIp } = target;
   const subject: EntityKey = { type: isIp ? 'ip' : 'domain', value: host };
+  const source = `tls://${host}:${options.port}`;
   yield { kind: 'progress', fraction: 0.05, message: `connecting to ${host}:${options.port}` };
+  // A plain connect first tells "nothing listens" from "something listens but speaks no TLS", and
+  // spares a port that never answers a second wait in the handshakes.
+  const notListening = await connectFailure(ctx, target.address, options.port);
+  if (notListening !== null) {
+    yield* reportNoListener(ctx, target, subject, options.port, notListening);
+    return;
+  }
   const fetched = await fetchChain(ctx, target, options.port);
   if ('unavailable' in fetched) {
     // No TLS service is a result about the host; the SSL grade stays unknown rather than failed.
     yield* reportUnreachable(
       new GraphBuilder(CATEGORY),
       subject,
-      `No certificate: ${host}:${options.port} did not complete a TLS handshake`,
-      `tls://${host}:${options.port}`,
+      `No certificate: ${host}:${options.port} accepted a connection but did not complete a TLS handshake`,
+      source,
       fetched.unavailable,
     );
     return;
   }
-  const source = `tls://${host}:${options.port}`;
   const refs = fetched.ders.map((_, i) => `cert:${i}`);
   for (const [i, der] of fetched.ders.entries()) {
     yield {
@@ -196,11 +326,13 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
   const leafKey = keys[0] as EntityKey;
   const leaf = (chain.links[0] as ChainLink).cert;
   const leafRefs = [refs[0] as string];
+  const citingOf = (link: ChainLink): string => refs[fetched.ders.indexOf(link.cert.der)] ?? (refs[0] as string);
   for (const [i, link] of chain.links.entries()) {
     const key = keys[i] as EntityKey;
-    const citing = [refs[fetched.ders.indexOf(link.cert.der)] ?? (refs[0] as string)];
+    const citing = [citingOf(link)];
     graph.entity(key, citing, certificateProps(link, i, now));
-    graph.relation(key, 'issued_by', { type: 'organization', value: issuerLabel(link.cert) }, citing);
+    const organization = issuerOrganization(link.cert);
+    if (organization !== null) graph.relation(key, 'issued_by', { type: 'organization', value: organization }, citing);
     if (link.issuerIndex !== null) graph.relation(key, 'issued_by', keys[link.issuerIndex] as EntityKey, citing);
   }
 
@@ -268,6 +400,8 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
       evidence: leafRefs,
     });
   }
+  const placeholders = placeholderFinding(chain.links, citingOf);
+  if (placeholders) graph.finding({ about: subject, ...placeholders });
   if (unreadable.length > 0) {
     graph.finding({
       about: subject,

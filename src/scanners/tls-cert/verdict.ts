@@ -34,6 +34,8 @@ export const POINTS = {
   expiring: 5,
   incompleteChain: 5,
   misorderedChain: 2,
+  /** Nothing on the HTTPS port while port 80 answers: the whole category. */
+  plainHttpOnly: 25,
 } as const;
 
 /** Days left before a certificate is reported as expiring soon. */
@@ -113,7 +115,27 @@ export function judge(chain: Chain, target: Target, now: number): Verdict[] {
     });
   }
   const match = matchHost(target.host, leaf.dnsNames, leaf.ipAddresses, target.isIp);
-  if (!match.matches) {
+  if (!match.matches && target.isIp) {
+    // Asked by address without SNI, a server presents the certificate of a site it hosts: that it
+    // names the site and not the address is how HTTPS works, not a flaw, and its names are the
+    // pivots worth following.
+    const names = [...leaf.dnsNames, ...leaf.ipAddresses].map((n) => visible(n, 100));
+    const shown = names.slice(0, 3).join(', ');
+    const more = leaf.sanTotal - Math.min(3, names.length);
+    out.push({
+      kind: 'mismatch',
+      severity: 'info',
+      title:
+        names.length === 0
+          ? `The certificate served at ${target.host} names no host`
+          : `The certificate served at ${target.host} covers ${shown}${more > 0 ? ` and ${more} more` : ''}, not the address`,
+      detail:
+        `Scanned by address, without SNI, the server presented the certificate of a site it hosts. ` +
+        `It names: ${names.length > 0 ? names.slice(0, 10).join(', ') : 'nothing'}` +
+        `${leaf.sanTotal > 10 ? `, ... (${leaf.sanTotal} in all)` : ''}. Scan those names for their own grade.`,
+      points: 0,
+    });
+  } else if (!match.matches) {
     const names = [...leaf.dnsNames, ...leaf.ipAddresses].slice(0, 10).map((n) => visible(n, 100));
     out.push({
       kind: 'mismatch',

@@ -1,9 +1,14 @@
 // The TLS certificate scanner against the lab: nova-parcels' shared certificate, the hostile
-// scenario's self-signed certificate with 5,000 SANs and control characters, and the
-// hostile-tls.com sites (not yet valid, mismatch, weak key, TLS 1.3 only, SSL 3.0 only).
+// scenario's self-signed certificate with 5,000 SANs and control characters, the
+// hostile-tls.com sites (not yet valid, mismatch, weak key, TLS 1.3 only, SSL 3.0 only), and a
+// scenario of its own: a site served over plain HTTP only, a port that speaks no TLS, a
+// certificate with OpenSSL's placeholder subject, and a mail server scanned by its address.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab } from '../../../src/lab/lab';
+import { createNet } from '../../../src/core/net';
+import { netConfig } from '../../../src/core/service/net-config';
+import { type Lab, startLab } from '../../../src/lab/lab';
+import { Scenario } from '../../../src/lab/scenario/schema';
 import { tlsCertScanner } from '../../../src/scanners/tls-cert/scanner';
 import { readCategoryScore } from '../../../src/shared/grade';
 import type { EntityType, JsonValue } from '../../../src/shared/model';
@@ -69,17 +74,31 @@ describe('tls-cert against the nova-parcels lab', () => {
     ).rejects.toThrow(/127\.0\.0\.1 is not scanned: 127\.0\.0\.1 is a loopback address/);
   });
 
-  it('reports a host where nothing accepts TLS as a finding, leaving the SSL grade unknown', async () => {
+  it('reports a host where nothing accepts a connection on 443 or 80 as a finding, leaving the SSL grade unknown', async () => {
     const run = await scan(net, 'ns1.nova-dns.net');
-    expect(titles(run)).toEqual(['info: No certificate: ns1.nova-dns.net:443 did not complete a TLS handshake']);
-    expect(run.findings[0]?.detail).toMatch(/connection refused/);
+    expect(titles(run)).toEqual([
+      'info: No certificate: nothing accepted a connection on ns1.nova-dns.net:443, nor on port 80',
+    ]);
+    expect(run.findings[0]?.detail).toMatch(
+      /:443: connect to .*connection refused\n.*:80: connect to .*connection refused/,
+    );
     expect(sslScore(run, 'ns1.nova-dns.net')).toBeNull();
     expect(run.entities.filter((e) => e.entity.type === 'certificate')).toEqual([]);
   });
 
-  it('scans an IP without SNI and reports that the certificate does not name it', async () => {
+  it('scans an IP without SNI: the certificate naming its sites is information and costs no points', async () => {
     const run = await scan(net, '185.220.101.47', 'ip');
-    expect(titles(run)).toContain('high: The certificate does not cover 185.220.101.47');
+    const mismatch = run.findings.find((f) => f.title.startsWith('The certificate served at 185.220.101.47 covers'));
+    expect(mismatch).toMatchObject({ severity: 'info' });
+    expect(mismatch?.title).toMatch(
+      /covers nova-parcels\.com, www\.nova-parcels\.com, nova-tracking\.net and 1 more, not the address$/,
+    );
+    expect(titles(run)).not.toContain('high: The certificate does not cover 185.220.101.47');
+    // Only the expiry costs points; the address not being named costs none.
+    expect(sslScore(run, '185.220.101.47')?.lost.map((l) => l.reason)).toEqual([
+      expect.stringMatching(/^The certificate expired/),
+    ]);
+    expect(propsOf(run, '185.220.101.47').tlsCertificate).toMatchObject({ coversHost: false });
   });
 });
 
@@ -156,5 +175,150 @@ describe('tls-cert against the hostile lab', () => {
     const wildcard = run.relations.find((r) => r.from.value === 'cdn.example.net');
     expect(wildcard?.props).toEqual({ wildcard: true });
     expect(run.entities.some((e) => e.entity.value.includes('*'))).toBe(false);
+  });
+});
+
+/** Addresses of the scenario below, one per case. */
+const PLAIN = '203.0.113.20'; // HTTP on 80, nothing on 443
+const SILENT = '203.0.113.21'; // HTTP on 80, 443 filtered
+const NOT_TLS = '203.0.113.22'; // 443 answers with an SSH banner
+const WIDGITS = '203.0.113.23'; // OpenSSL's placeholder subject, self-signed
+const MAIL = '203.0.113.24'; // a mail server's certificate, scanned by address
+
+const page = [{ path: '/', body: '<form method="post"><input type="password" name="p"></form>' }];
+const valid = { notBefore: '2024-01-01T00:00:00Z', notAfter: '2034-01-01T00:00:00Z' };
+const scenario = Scenario.parse({
+  name: 'tls-cert cases',
+  zones: [
+    {
+      origin: 'tlscert-cases.com',
+      records: [
+        { name: 'plain', type: 'A', data: PLAIN },
+        { name: 'silent', type: 'A', data: SILENT },
+        { name: 'ssh', type: 'A', data: NOT_TLS },
+        { name: 'widgits', type: 'A', data: WIDGITS },
+        { name: 'mail', type: 'A', data: MAIL },
+      ],
+    },
+  ],
+  hosts: [
+    { address: SILENT, ports: [{ port: 443, state: 'filtered' }] },
+    { address: NOT_TLS, ports: [{ port: 443, banner: 'SSH-2.0-OpenSSH_9.6\r\n' }] },
+  ],
+  sites: [
+    { hostname: 'plain.tlscert-cases.com', address: PLAIN, http: { routes: page } },
+    { hostname: 'silent.tlscert-cases.com', address: SILENT, http: { routes: page } },
+    {
+      hostname: 'widgits.tlscert-cases.com',
+      address: WIDGITS,
+      https: {
+        routes: page,
+        certificate: {
+          subject: { CN: 'localhost', O: 'Internet Widgits Pty Ltd', C: 'AU' },
+          sans: [],
+          issuer: 'self-signed',
+          ...valid,
+        },
+      },
+    },
+    {
+      hostname: 'mail.tlscert-cases.com',
+      address: MAIL,
+      https: {
+        routes: page,
+        certificate: {
+          subject: { CN: 'mail.tlscert-cases.com', O: 'TLS Cert Cases Ltd' },
+          sans: ['mail.tlscert-cases.com', 'webmail.tlscert-cases.com'],
+          ...valid,
+        },
+      },
+    },
+  ],
+});
+
+describe('tls-cert against a scenario of its own', () => {
+  let lab: Lab;
+  let net: Net;
+  beforeAll(async () => {
+    lab = await startLab(scenario);
+    net = createNet(netConfig(lab.net));
+    policy = scanPolicy({ allowInternal: false }, lab.net.lab);
+  });
+  afterAll(() => lab.stop());
+
+  it('fails the SSL category of a site served over plain HTTP only, port 443 refusing', async () => {
+    const host = 'plain.tlscert-cases.com';
+    const run = await scan(net, host);
+    const title = `${host} is served over plain HTTP only: nothing accepts connections on port 443, port 80 does`;
+    expect(titles(run)).toEqual([`medium: ${title}`]);
+    expect(run.findings[0]?.detail).toMatch(/^Port 443: connect to .*: connection refused\. Port 80 accepted/);
+    expect(run.evidence[0]?.content).toBe(
+      `TCP connect to ${PLAIN}:443: connect to ${PLAIN}:443: connection refused\nTCP connect to ${PLAIN}:80: accepted`,
+    );
+    expect(sslScore(run, host)).toEqual({ earned: 0, lost: [{ points: 25, reason: title }], scanner: 'tls-cert' });
+  });
+
+  it('does the same when port 443 never answers, within one connect timeout', async () => {
+    const host = 'silent.tlscert-cases.com';
+    const started = Date.now();
+    const run = await scan(net, host);
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(titles(run)).toEqual([
+      `medium: ${host} is served over plain HTTP only: nothing accepts connections on port 443, port 80 does`,
+    ]);
+    expect(run.findings[0]?.detail).toMatch(/^Port 443: connect to .* timed out/);
+    expect(sslScore(run, host)?.earned).toBe(0);
+  });
+
+  it('tells a port that accepts but speaks no TLS apart, and leaves the grade unknown', async () => {
+    const host = 'ssh.tlscert-cases.com';
+    const run = await scan(net, host);
+    expect(titles(run)).toEqual([
+      `info: No certificate: ${host}:443 accepted a connection but did not complete a TLS handshake`,
+    ]);
+    expect(run.findings[0]?.detail).toMatch(/^TLS handshake: .+; handcrafted handshake: plain text/s);
+    expect(sslScore(run, host)).toBeNull();
+  });
+
+  it('leaves the plain HTTP check to the HTTPS port: another port with nothing on it stays unknown', async () => {
+    const run = await scan(net, 'plain.tlscert-cases.com', 'domain', { port: 8443 });
+    expect(titles(run)).toEqual([
+      'info: No certificate: nothing accepted a connection on plain.tlscert-cases.com:8443',
+    ]);
+    expect(sslScore(run, 'plain.tlscert-cases.com')).toBeNull();
+  });
+
+  it("makes no organization of OpenSSL's placeholder issuer, and reports the placeholder subject", async () => {
+    const host = 'widgits.tlscert-cases.com';
+    const run = await scan(net, host);
+    expect(run.entities.filter((e) => e.entity.type === 'organization')).toEqual([]);
+    expect(run.relations.filter((r) => r.relation === 'issued_by')).toEqual([]);
+    const placeholder = run.findings.find((f) => f.title.includes('placeholder'));
+    expect(placeholder).toMatchObject({
+      severity: 'info',
+      title: 'The certificate carries a default placeholder subject: O=Internet Widgits Pty Ltd',
+    });
+    expect(placeholder?.detail).toMatch(/^Leaf subject O=Internet Widgits Pty Ltd: OpenSSL/);
+    expect(placeholder?.detail).toContain('Leaf issuer CN=localhost');
+    expect(leafOf(run)?.props?.placeholders).toEqual([
+      { field: 'subject', type: 'O', value: 'Internet Widgits Pty Ltd' },
+      { field: 'subject', type: 'CN', value: 'localhost' },
+      { field: 'issuer', type: 'O', value: 'Internet Widgits Pty Ltd' },
+      { field: 'issuer', type: 'CN', value: 'localhost' },
+    ]);
+    // The placeholder is a tell, not a flaw: the self-signed certificate and the mismatch cost the points.
+    expect(sslScore(run, host)?.lost.map((l) => l.points)).toEqual([20, 20]);
+  });
+
+  it('grades a mail server scanned by its address on its certificate alone, pivoting on its names', async () => {
+    const run = await scan(net, MAIL, 'ip');
+    expect(titles(run)).toEqual([
+      `info: The certificate served at ${MAIL} covers mail.tlscert-cases.com, webmail.tlscert-cases.com, not the address`,
+    ]);
+    expect(sslScore(run, MAIL)).toEqual({ earned: 25, lost: [], scanner: 'tls-cert' });
+    expect(run.relations.filter((r) => r.relation === 'covered_by_cert').map((r) => r.from.value)).toEqual([
+      'mail.tlscert-cases.com',
+      'webmail.tlscert-cases.com',
+    ]);
   });
 });

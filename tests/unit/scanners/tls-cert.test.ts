@@ -216,6 +216,26 @@ describe('chains and verdicts', () => {
     expect(kinds([issue(), root, intermediate])).toEqual(['misordered-chain']);
   });
 
+  it('reports an address the certificate does not name as information costing nothing, naming what it covers', () => {
+    const sans = ['mail.shop.test', 'webmail.shop.test', 'autodiscover.shop.test', 'shop.test'];
+    const [ip] = judge(analyseChain([issue({ sans }), intermediate]), { host: '203.0.113.10', isIp: true }, NOW);
+    expect(ip).toMatchObject({
+      kind: 'mismatch',
+      severity: 'info',
+      points: 0,
+      title:
+        'The certificate served at 203.0.113.10 covers mail.shop.test, webmail.shop.test, autodiscover.shop.test and 1 more, not the address',
+    });
+    expect(ip?.detail).toContain('shop.test.');
+    const bare = judge(analyseChain([issue({ sans: [] }), intermediate]), { host: '203.0.113.10', isIp: true }, NOW);
+    expect(bare.map((v) => [v.severity, v.title])).toEqual([
+      ['info', 'The certificate served at 203.0.113.10 names no host'],
+    ]);
+    // A domain the certificate does not name stays a high finding that costs points.
+    const domain = judge(analyseChain([issue({ sans }), intermediate]), { host: 'other.test', isIp: false }, NOW);
+    expect(domain.map((v) => [v.kind, v.severity, v.points])).toEqual([['mismatch', 'high', POINTS.mismatch]]);
+  });
+
   it('loses the documented points, which the grade floors at zero', () => {
     const verdicts = judge(
       analyseChain([
