@@ -12,7 +12,7 @@ import { canonicalIp } from '../shared/target';
 import { startApiServer } from './api/server';
 import { signZones } from './dns/dnssec';
 import { type DnsServer, startDnsServer } from './dns/server';
-import type { ZoneInput } from './dns/zone';
+import { withSoa, type ZoneInput } from './dns/zone';
 import { dnsblZones } from './dnsbl/zones';
 import { writeGeoDb } from './geo/mmdb-writer';
 import { startPortListeners } from './ports/listeners';
@@ -100,7 +100,8 @@ export async function startLab(scenario: Scenario, options: LabOptions = {}): Pr
     const served = new Set(web.routes.map((r) => `${r.address}:${r.port}`));
     const ports = await startPortListeners(scenario.hosts, served);
     started.push(ports);
-    const whois = await startWhoisLab(scenario.whois);
+    const addresses = scenarioAddresses(scenario);
+    const whois = await startWhoisLab(scenario.whois, new Set(addresses));
     started.push(whois);
     const api = await startApiServer({
       rdap: scenario.rdap,
@@ -112,21 +113,20 @@ export async function startLab(scenario: Scenario, options: LabOptions = {}): Pr
     started.push(api);
 
     // A signed parent signs its signed children's DS records, so chains of trust are real.
-    const signed = signZones(scenario.zones, scenario.dnssec);
+    const signed = signZones(scenario.zones.map(withSoa), scenario.dnssec);
     const ds = signed.ds;
-    const allZones = [...signed.zones, ...whois.zones, ...dnsblZones(scenario.dnsbl)];
+    const allZones = [...signed.zones, ...[...whois.zones, ...dnsblZones(scenario.dnsbl)].map(withSoa)];
+    // The lab is the whole simulated internet: a name under none of its zones does not exist.
+    const outside = 'nxdomain';
     const dns = await listening('DNS server', options.dnsPort, () =>
-      startDnsServer({ zones: allZones, ds, ...(options.dnsPort ? { port: options.dnsPort } : {}) }),
+      startDnsServer({ zones: allZones, ds, outside, ...(options.dnsPort ? { port: options.dnsPort } : {}) }),
     );
     started.push(dns);
 
     const resolverRoutes: LabRoute[] = [];
     const resolverServers: DnsServer[] = [];
     for (const resolver of scenario.resolvers) {
-      const server = await startDnsServer({
-        zones: resolverZones(allZones, resolver.overrides),
-        ds,
-      });
+      const server = await startDnsServer({ zones: resolverZones(allZones, resolver.overrides), ds, outside });
       started.push(server);
       resolverServers.push(server);
       resolverRoutes.push(...dnsRoutes(resolver.address, server.address.port));
@@ -142,7 +142,7 @@ export async function startLab(scenario: Scenario, options: LabOptions = {}): Pr
 
     const wiring: LabWiring = {
       routes: [...web.routes, ...ports.routes, ...whois.routes, ...resolverRoutes],
-      addresses: scenarioAddresses(scenario),
+      addresses,
       unrouted: 'refuse',
       traceroutes: scenario.traceroute.map((path) => ({
         target: path.target,

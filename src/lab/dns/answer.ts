@@ -22,9 +22,10 @@ interface Lookup {
   authorities: packet.Answer[];
 }
 
-function toAnswer(record: StoredRecord, ttl = record.ttl): packet.Answer {
+/** `owner` names a record a wildcard synthesised for the name asked (RFC 4592). */
+function toAnswer(record: StoredRecord, ttl = record.ttl, owner = record.name): packet.Answer {
   // The stored data was shaped for this type by compileZone; the union cannot be narrowed per type here.
-  return { name: record.name, type: record.type, class: 'IN', ttl, data: record.data } as packet.Answer;
+  return { name: owner, type: record.type, class: 'IN', ttl, data: record.data } as packet.Answer;
 }
 
 function negativeTtl(zone: CompiledZone): number | undefined {
@@ -47,11 +48,20 @@ function pushRrset(
   records: readonly StoredRecord[],
   dnssec: boolean,
   ttl?: number,
+  owner?: string,
 ): void {
   const first = records[0];
   if (!first) return;
-  for (const r of records) out.push(toAnswer(r, ttl ?? r.ttl));
-  if (dnssec) for (const sig of signaturesFor(node, first.type)) out.push(toAnswer(sig, ttl ?? sig.ttl));
+  for (const r of records) out.push(toAnswer(r, ttl ?? r.ttl, owner));
+  if (dnssec) for (const sig of signaturesFor(node, first.type)) out.push(toAnswer(sig, ttl ?? sig.ttl, owner));
+}
+
+/** The closest existing ancestor of a name absent from the zone (the origin at worst). */
+function closestEncloser(zone: CompiledZone, name: string): string {
+  let encloser = name;
+  while (encloser !== zone.origin && encloser.includes('.') && !zone.existing.has(encloser))
+    encloser = encloser.slice(encloser.indexOf('.') + 1);
+  return encloser;
 }
 
 /** The NSEC owner that covers a name absent from the zone: the last owner before it in canonical order. */
@@ -95,10 +105,7 @@ function negativeAuthority(zone: CompiledZone, name: string, nxdomain: boolean, 
   }
   if (nxdomain) {
     // And no wildcard at the closest encloser could have answered instead.
-    let encloser = name;
-    while (encloser !== zone.origin && encloser.includes('.') && !zone.existing.has(encloser))
-      encloser = encloser.slice(encloser.indexOf('.') + 1);
-    const wildcard = coveringOwner(zone, `*.${encloser}`);
+    const wildcard = coveringOwner(zone, `*.${closestEncloser(zone, name)}`);
     if (wildcard) owners.add(wildcard);
   }
   for (const owner of owners) {
@@ -125,6 +132,40 @@ export function findZone(zones: readonly CompiledZone[], name: string): Compiled
 export interface LookupOptions {
   /** The query's EDNS DO bit: include RRSIGs, and NSEC proofs in negative answers. */
   dnssec?: boolean;
+  /**
+   * Names under no served zone: refused, as an authoritative server does, or nonexistent, as a
+   * resolver of a simulated internet that holds nothing else answers them.
+   */
+  outside?: 'refuse' | 'nxdomain';
+}
+
+/** The SOA of the top-level zone a name outside every served zone falls under (the root for the root). */
+function outsideSoa(name: string): packet.Answer {
+  const top = name.slice(name.lastIndexOf('.') + 1);
+  const server = top === '' ? 'a.root-servers.lab' : `a.nic.${top}`;
+  return {
+    name: top === '' ? '.' : top,
+    type: 'SOA',
+    class: 'IN',
+    ttl: 900,
+    data: {
+      mname: server,
+      rname: `hostmaster.${server}`,
+      serial: 1,
+      refresh: 1800,
+      retry: 900,
+      expire: 604800,
+      minimum: 86400,
+    },
+  };
+}
+
+/** An answer from outside the served zones: only the top-level zone exists, holding its SOA. */
+function lookupOutside(name: string, qtype: string): Lookup {
+  const soa = outsideSoa(name);
+  const isTop = !name.includes('.');
+  if (isTop && qtype === 'SOA') return { rcode: RCODE.NOERROR, answers: [soa], authorities: [] };
+  return { rcode: isTop ? RCODE.NOERROR : RCODE.NXDOMAIN, answers: [], authorities: [soa] };
 }
 
 export function lookup(
@@ -136,7 +177,10 @@ export function lookup(
   const dnssec = options.dnssec === true;
   const name0 = qname.replace(/\.$/, '').toLowerCase();
   let zone = findZone(zones, name0);
-  if (!zone) return { rcode: RCODE.REFUSED, answers: [], authorities: [] };
+  if (!zone) {
+    if (options.outside === 'nxdomain') return lookupOutside(name0, qtype);
+    return { rcode: RCODE.REFUSED, answers: [], authorities: [] };
+  }
   const answers: packet.Answer[] = [];
   if (qtype === 'DS' && name0 === zone.origin && zone.ds.length > 0) {
     // The parent's DS RRset for this zone (the lab plays the parent too).
@@ -146,7 +190,11 @@ export function lookup(
   const visited = new Set<string>([name0]);
   let name = name0;
   for (let step = 0; step <= MAX_CHAIN; step++) {
-    const node = zone.names.get(name);
+    let node = zone.names.get(name);
+    // A name that does not exist takes the records of the wildcard at its closest encloser.
+    const synthesised = !node && !zone.existing.has(name);
+    if (synthesised) node = zone.names.get(`*.${closestEncloser(zone, name)}`);
+    const owner = synthesised ? name : undefined;
     if (!node) {
       const nxdomain = !zone.existing.has(name);
       return {
@@ -158,24 +206,28 @@ export function lookup(
     if (qtype === 'ANY') {
       // Without DO, signatures stay out unless asked for by type (RFC 4035 §3.1.1).
       for (const [type, records] of node) {
-        if (type !== 'RRSIG' || dnssec) for (const r of records) answers.push(toAnswer(r));
+        if (type !== 'RRSIG' || dnssec) for (const r of records) answers.push(toAnswer(r, r.ttl, owner));
       }
       return { rcode: RCODE.NOERROR, answers, authorities: [] };
     }
     const records = node.get(qtype as ZoneRecordType);
     if (records && records.length > 0) {
-      pushRrset(answers, node, records, dnssec && qtype !== 'RRSIG');
+      pushRrset(answers, node, records, dnssec && qtype !== 'RRSIG', undefined, owner);
       return { rcode: RCODE.NOERROR, answers, authorities: [] };
     }
     const cname = node.get('CNAME')?.[0];
     if (!cname || qtype === 'CNAME') {
       return { rcode: RCODE.NOERROR, answers, authorities: negativeAuthority(zone, name, false, dnssec) };
     }
-    pushRrset(answers, node, [cname], dnssec);
+    pushRrset(answers, node, [cname], dnssec, undefined, owner);
     const target = String(cname.data);
     // The lab plays the recursive resolver too: a chain leading into another zone it serves is
     // followed there, as a resolver would; never twice through the same name.
     const next = findZone(zones, target);
+    if (!next && !visited.has(target) && options.outside === 'nxdomain') {
+      // A chain into names that do not exist ends NXDOMAIN with the alias kept (RFC 6604).
+      return { ...lookupOutside(target, qtype), answers };
+    }
     if (visited.has(target) || !next) break;
     visited.add(target);
     zone = next;
@@ -225,7 +277,12 @@ function encodeWithin(response: packet.Packet, limit: number): Buffer {
  * The reply to one query packet, or null when nothing should be sent (not a query, or too short
  * to carry an id). Never throws.
  */
-export function answerQuery(zones: readonly CompiledZone[], bytes: Buffer, transport: Transport): Buffer | null {
+export function answerQuery(
+  zones: readonly CompiledZone[],
+  bytes: Buffer,
+  transport: Transport,
+  outside: LookupOptions['outside'] = 'refuse',
+): Buffer | null {
   if (bytes.length < 12) return null;
   // Never answer a response: two servers would bounce packets forever.
   if ((bytes[2] ?? 0) & 0x80) return null;
@@ -254,7 +311,7 @@ export function answerQuery(zones: readonly CompiledZone[], bytes: Buffer, trans
   } else if (question.class !== 'IN') {
     result = { rcode: RCODE.REFUSED, answers: [], authorities: [] };
   } else {
-    result = lookup(zones, question.name, question.type, { dnssec: opt?.flag_do === true });
+    result = lookup(zones, question.name, question.type, { dnssec: opt?.flag_do === true, outside });
   }
   if (opt) {
     additionals.push({

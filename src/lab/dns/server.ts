@@ -15,6 +15,8 @@ export interface DnsServerOptions {
    * zone, absolute names: DS queries at that apex are answered from these (signZone's `ds`).
    */
   ds?: DelegationRecordInput[];
+  /** Names under no served zone: refused (the default, as an authoritative server does) or NXDOMAIN. */
+  outside?: 'refuse' | 'nxdomain';
 }
 
 export interface DnsServer {
@@ -95,7 +97,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
         if (buffered.length < 2 + length) break;
         const message = buffered.subarray(2, 2 + length);
         buffered = buffered.subarray(2 + length);
-        const reply = answerQuery(zones, message, 'tcp');
+        const reply = answerQuery(zones, message, 'tcp', options.outside);
         if (!reply) continue;
         queries.tcp++;
         const prefix = Buffer.alloc(2);
@@ -123,7 +125,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   const udpSocket = udp;
   udpSocket.on('error', () => {});
   udpSocket.on('message', (message, remote) => {
-    const reply = answerQuery(zones, message, 'udp');
+    const reply = answerQuery(zones, message, 'udp', options.outside);
     if (!reply) return;
     queries.udp++;
     udpSocket.send(reply, remote.port, remote.address, () => {

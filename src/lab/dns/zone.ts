@@ -65,6 +65,11 @@ function isWithin(name: string, origin: string): boolean {
 export function ownerName(name: string, origin: string): string {
   const trimmed = name.trim();
   if (trimmed === '@') return origin;
+  // A wildcard owner (RFC 4592): "*" as the leftmost label only.
+  if (trimmed === '*' || trimmed.startsWith('*.')) {
+    const rest = trimmed === '*' || trimmed === '*.' ? '@' : trimmed.slice(2);
+    return `*.${ownerName(rest, origin)}`;
+  }
   const absolute = trimmed.endsWith('.');
   const checked = checkName(trimmed);
   if (absolute || isWithin(checked, origin)) {
@@ -393,6 +398,21 @@ export function compileZone(input: ZoneInput): CompiledZone {
   const soa = names.get(origin)?.get('SOA')?.[0];
   const nsecOwners = sortCanonical([...names].filter(([, byType]) => byType.has('NSEC')).map(([name]) => name));
   return { origin, names, existing, soa, nsecOwners, ds: [] };
+}
+
+/**
+ * The zone with an SOA at its apex: real zones always have one, and negative answers and the
+ * DNSSEC walk need it, so a scenario zone that names none gets a plain one (its first name
+ * server as primary). Takes a validated zone. Applied before signing, so the SOA is signed like any other record.
+ */
+export function withSoa(input: ZoneInput): ZoneInput {
+  const origin = checkName(input.origin);
+  const apex = input.records.filter((r) => ownerName(r.name, origin) === origin);
+  if (apex.some((r) => r.type === 'SOA')) return input;
+  const ns = apex.find((r) => r.type === 'NS')?.data;
+  const primary = typeof ns === 'string' ? ns.trim().replace(/\.$/, '') : `ns.${origin}`;
+  const soa = `${primary} hostmaster.${origin} 1 7200 3600 1209600 300`;
+  return { ...input, records: [{ name: '@', type: 'SOA', data: soa }, ...input.records] };
 }
 
 /** A DS record or an RRSIG over DS records, owned by the apex of the zone it delegates to. */

@@ -26,18 +26,26 @@ function describe(issues: z.core.$ZodIssue[]): string[] {
 /** Cross-field rules the schema alone cannot say. */
 function consistency(scenario: Scenario): string[] {
   const problems: string[] = [];
-  const zones = new Set(scenario.zones.map((z) => z.origin.toLowerCase().replace(/\.$/, '')));
+  // Names compare as DNS does: case and a trailing dot do not matter.
+  const zoneName = (name: string) => name.trim().toLowerCase().replace(/\.$/, '');
+  const zones = new Set(scenario.zones.map((z) => zoneName(z.origin)));
   scenario.dnssec.forEach((spec, i) => {
-    if (!zones.has(spec.zone)) problems.push(`dnssec.${i}.zone: no zone "${spec.zone}" in zones`);
+    if (!zones.has(zoneName(spec.zone))) problems.push(`dnssec.${i}.zone: no zone "${spec.zone}" in zones`);
   });
   const seen = new Set<string>();
   scenario.zones.forEach((zone, i) => {
-    const origin = zone.origin.toLowerCase().replace(/\.$/, '');
+    const origin = zoneName(zone.origin);
     if (seen.has(origin)) problems.push(`zones.${i}.origin: zone "${origin}" is defined twice`);
     seen.add(origin);
   });
   const listeners = new Map<string, string>();
   scenario.sites.forEach((site, i) => {
+    const certificate = site.https?.certificate;
+    if (certificate && Date.parse(certificate.notAfter) <= Date.parse(certificate.notBefore)) {
+      problems.push(
+        `sites.${i}.https.certificate.notAfter: ${certificate.notAfter} is not after notBefore ${certificate.notBefore}`,
+      );
+    }
     for (const scheme of ['http', 'https'] as const) {
       const port = site[scheme]?.port;
       if (port === undefined) continue;

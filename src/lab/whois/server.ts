@@ -109,14 +109,21 @@ function fnv1a(text: string): number {
 
 /**
  * Lab addresses by host name: each name hashes to a preferred address, taken in name order with
- * the next free one on a clash, so the same scenario always gets the same addresses.
+ * the next free one on a clash, so the same scenario always gets the same addresses. Addresses
+ * the scenario itself names are `taken`: a WHOIS server never shares one with a scenario host.
  */
-export function allocateAddresses(hostnames: readonly string[]): Map<string, string> {
+export function allocateAddresses(
+  hostnames: readonly string[],
+  taken: ReadonlySet<string> = new Set(),
+): Map<string, string> {
   const names = [...new Set(hostnames)].sort();
-  if (names.length > LAB_HOSTS) {
-    throw new Error(`the lab has room for ${LAB_HOSTS} WHOIS servers, the scenario names ${names.length}`);
-  }
   const used = new Set<number>();
+  for (let host = 1; host <= LAB_HOSTS; host++) if (taken.has(`${LAB_NET}${host}`)) used.add(host);
+  if (names.length > LAB_HOSTS - used.size) {
+    throw new Error(
+      `the lab has room for ${LAB_HOSTS - used.size} WHOIS servers in ${LAB_NET}0/24 besides the scenario's own addresses there, the scenario names ${names.length}`,
+    );
+  }
   const out = new Map<string, string>();
   for (const name of names) {
     const start = fnv1a(name) % LAB_HOSTS;
@@ -271,9 +278,12 @@ function serverZone(hostname: string, address: string): ZoneInput {
 }
 
 /** Starts every WHOIS server the records need, plus whois.iana.org. */
-export async function startWhoisLab(records: WhoisRecordData[]): Promise<WhoisLab> {
+export async function startWhoisLab(
+  records: WhoisRecordData[],
+  taken: ReadonlySet<string> = new Set(),
+): Promise<WhoisLab> {
   const { plans, registries } = planServers(records);
-  const addresses = allocateAddresses([...plans.keys()]);
+  const addresses = allocateAddresses([...plans.keys()], taken);
   const ordered = [...plans.values()].sort((a, b) => a.hostname.localeCompare(b.hostname));
   const settled = await Promise.allSettled(ordered.map((plan) => startWhoisServer(plan, registries)));
   const listeners = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));

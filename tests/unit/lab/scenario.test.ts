@@ -51,6 +51,25 @@ describe('scenario validation', () => {
     expect(problemsOf(twice)).toEqual(['zones.1.origin: zone "example.test" is defined twice']);
     const unsignable = { ...minimal(), dnssec: [{ zone: 'other.test' }] };
     expect(problemsOf(unsignable)).toEqual(['dnssec.0.zone: no zone "other.test" in zones']);
+    // Zone names compare as DNS names do: case and a trailing dot do not matter.
+    const spelled = { ...minimal(), dnssec: [{ zone: 'Example.TEST.' }] };
+    expect(problemsOf(spelled)).toEqual([]);
+    const backwards = {
+      ...minimal(),
+      sites: [
+        {
+          hostname: 'example.test',
+          address: '192.0.2.10',
+          https: {
+            routes: [],
+            certificate: { subject: { CN: 'example.test' }, notBefore: '2027-01-01', notAfter: '2026-01-01' },
+          },
+        },
+      ],
+    };
+    expect(problemsOf(backwards)).toEqual([
+      'sites.0.https.certificate.notAfter: 2026-01-01 is not after notBefore 2027-01-01',
+    ]);
   });
 
   it('says when a file cannot be read or is not JSON', () => {

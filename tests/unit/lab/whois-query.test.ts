@@ -152,6 +152,23 @@ describe('allocateAddresses', () => {
     );
   });
 
+  it('never hands out an address the scenario itself names', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(domain, { minLength: 1, maxLength: 40 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 254 }), { maxLength: 200 }),
+        (names, hosts) => {
+          const taken = new Set(hosts.map((h) => `192.0.2.${h}`));
+          const given = [...allocateAddresses(names, taken).values()];
+          expect(given.filter((address) => taken.has(address))).toEqual([]);
+          expect(new Set(given).size).toBe(names.length);
+        },
+      ),
+    );
+    const all = new Set(Array.from({ length: 254 }, (_, i) => `192.0.2.${i + 1}`));
+    expect(() => allocateAddresses(['whois.x.test'], all)).toThrow(/room for 0 WHOIS servers/);
+  });
+
   it('refuses more servers than the block holds', () => {
     const names = Array.from({ length: 255 }, (_, i) => `whois.r${i}.test`);
     expect(() => allocateAddresses(names)).toThrow(/room for 254/);

@@ -2,7 +2,15 @@ import * as packet from 'dns-packet';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { answerQuery, lookup } from '../../../src/lab/dns/answer';
-import { compileZone, ownerName, recordData, Zone, ZoneDataError, type ZoneInput } from '../../../src/lab/dns/zone';
+import {
+  compileZone,
+  ownerName,
+  recordData,
+  withSoa,
+  Zone,
+  ZoneDataError,
+  type ZoneInput,
+} from '../../../src/lab/dns/zone';
 
 const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,12}[a-z0-9])?$/);
 const relative = fc.array(label, { minLength: 1, maxLength: 3 }).map((l) => l.join('.'));
@@ -111,6 +119,65 @@ describe('answering', () => {
     expect(lookup(compiled, 'nothing.z.test', 'A')).toMatchObject({
       rcode: 3,
       authorities: [{ type: 'SOA', ttl: 30 }],
+    });
+  });
+
+  it('answers names that do not exist from the wildcard at their closest encloser (RFC 4592)', () => {
+    const wild = [
+      compileZone({
+        origin: 'w.test',
+        records: [
+          { name: '*', type: 'A', data: '192.0.2.7' },
+          { name: '*.apps', type: 'CNAME', data: 'lb.w.test' },
+          { name: 'lb', type: 'A', data: '192.0.2.8' },
+          { name: 'real', type: 'TXT', data: 'here' },
+          { name: 'x.deep', type: 'A', data: '192.0.2.9' },
+        ],
+      }),
+    ];
+    const answer = (name: string, type = 'A') => lookup(wild, name, type).answers.map((a) => `${a.name} ${a.type}`);
+    expect(answer('anything.w.test')).toEqual(['anything.w.test A']);
+    expect(answer('a.b.c.w.test')).toEqual(['a.b.c.w.test A']);
+    expect(answer('shop.apps.w.test')).toEqual(['shop.apps.w.test CNAME', 'lb.w.test A']);
+    // A name that exists is never overridden, and an empty non-terminal blocks the wildcard.
+    expect(lookup(wild, 'real.w.test', 'A')).toMatchObject({ rcode: 0, answers: [] });
+    expect(lookup(wild, 'deep.w.test', 'A')).toMatchObject({ rcode: 0, answers: [] });
+    expect(lookup(wild, 'y.deep.w.test', 'A')).toMatchObject({ rcode: 3, answers: [] });
+    expect(ownerName('*', 'w.test')).toBe('*.w.test');
+    expect(ownerName('*.apps.w.test.', 'w.test')).toBe('*.apps.w.test');
+    expect(() => ownerName('a.*', 'w.test')).toThrow(ZoneDataError);
+  });
+
+  it('refuses names outside its zones, or, as the whole simulated internet, says they do not exist', () => {
+    expect(lookup(compiled, 'elsewhere.example', 'A').rcode).toBe(5);
+    const outside = lookup(compiled, 'elsewhere.example', 'A', { outside: 'nxdomain' });
+    expect(outside).toMatchObject({ rcode: 3, answers: [], authorities: [{ name: 'example', type: 'SOA' }] });
+    expect(lookup(compiled, 'example', 'SOA', { outside: 'nxdomain' })).toMatchObject({
+      rcode: 0,
+      answers: [{ name: 'example', type: 'SOA' }],
+    });
+    expect(lookup(compiled, 'example', 'DNSKEY', { outside: 'nxdomain' })).toMatchObject({ rcode: 0, answers: [] });
+    // An alias into nothing keeps the alias and ends NXDOMAIN (RFC 6604).
+    expect(lookup(compiled, 'out.z.test', 'A', { outside: 'nxdomain' })).toMatchObject({
+      rcode: 3,
+      answers: [{ name: 'out.z.test', type: 'CNAME' }],
+    });
+  });
+
+  it('gives a zone without an SOA one naming its first name server, and leaves a zone with one alone', () => {
+    expect(withSoa(zone)).toBe(zone);
+    const bare = withSoa({
+      origin: 'Bare.Test.',
+      records: [
+        { name: 'www', type: 'A', data: '192.0.2.1' },
+        { name: 'bare.test.', type: 'NS', data: 'ns1.dns.example.' },
+      ],
+    });
+    const soa = compileZone(bare).soa;
+    expect(soa?.name).toBe('bare.test');
+    expect(soa?.data).toMatchObject({ mname: 'ns1.dns.example', rname: 'hostmaster.bare.test' });
+    expect(compileZone(withSoa({ origin: 'none.test', records: [] })).soa?.data).toMatchObject({
+      mname: 'ns.none.test',
     });
   });
 
