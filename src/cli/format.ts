@@ -86,9 +86,12 @@ export function assessmentLines(a: Assessment): string[] {
       : `Grade: ${grade.letter} (${grade.score}/100 over the categories known)`,
   ];
   for (const c of grade.categories) {
-    lines.push(
-      `  ${c.title}: ${c.earned === null ? 'unknown (not scanned)' : `${formatPoints(c.earned)}/${c.weight}`}`,
-    );
+    const score = !c.applicable
+      ? 'not applicable'
+      : c.earned === null
+        ? 'unknown (not scanned)'
+        : `${formatPoints(c.earned)}/${c.weight}`;
+    lines.push(`  ${c.title}: ${score}`);
     for (const lost of c.lost) lines.push(`    -${formatPoints(lost.points)}: ${oneLine(lost.reason)}`);
   }
   lines.push('', 'Signals:');

@@ -1,8 +1,10 @@
 // The A-F security grade. Each scanner scores the categories it knows about and leaves the score
 // on the entity it scanned, as a prop named `grade.<category>` (shallow prop merges keep one
 // category's score from overwriting another's). The grade is then pure arithmetic over whatever
-// categories have a score: a category no scanner has scored is unknown, not a pass or a fail.
+// categories have a score: a category no scanner has scored is unknown, not a pass or a fail, and
+// one the graded entity cannot have (DNSSEC of an address) is not applicable and left out.
 import * as z from 'zod';
+import type { EntityType } from './model';
 
 /** NetTrace's weights: 118 points in all, normalised to 0-100 over the categories known. */
 export const GRADE_CATEGORIES = {
@@ -17,6 +19,17 @@ export const GRADE_CATEGORIES = {
 } as const;
 export type GradeCategory = keyof typeof GRADE_CATEGORIES;
 export const GRADE_CATEGORY_IDS = Object.keys(GRADE_CATEGORIES) as GradeCategory[];
+
+/**
+ * Categories only a domain has: DNSSEC signs a zone, and SPF, DMARC and DKIM are published by a
+ * domain. Anything else (an address, a URL) is graded without them: they do not count against it.
+ */
+const DOMAIN_ONLY: ReadonlySet<GradeCategory> = new Set<GradeCategory>(['dnssec', 'email']);
+
+/** Whether an entity of the type can have the category at all. */
+export function categoryApplies(category: GradeCategory, type: EntityType): boolean {
+  return type === 'domain' || !DOMAIN_ONLY.has(category);
+}
 
 /** The entity prop that holds a category's score. */
 export function gradePropKey(category: GradeCategory): string {
@@ -67,7 +80,9 @@ export const GradeCategoryResult = z.object({
   id: z.enum(GRADE_CATEGORY_IDS as [GradeCategory, ...GradeCategory[]]),
   title: z.string(),
   weight: z.number(),
-  /** Null when no scanner has scored the category. */
+  /** False when the graded entity cannot have the category (DNSSEC of an address): it is left out of the score. */
+  applicable: z.boolean(),
+  /** Null when no scanner has scored the category, or it does not apply. */
   earned: z.number().nullable(),
   lost: CategoryScore.shape.lost,
   scanner: z.string().nullable(),
@@ -88,18 +103,22 @@ export function readCategoryScore(props: Record<string, unknown>, category: Grad
   return parsed.success ? parsed.data : null;
 }
 
-/** The grade from one score per category (absent = unknown). */
-export function computeGrade(scores: Partial<Record<GradeCategory, CategoryScore>>): Grade {
+/**
+ * The grade from one score per category (absent = unknown) of an entity of the type given; without
+ * a type every category applies.
+ */
+export function computeGrade(scores: Partial<Record<GradeCategory, CategoryScore>>, type?: EntityType): Grade {
   let earned = 0;
   let possible = 0;
   const categories = GRADE_CATEGORY_IDS.map((id): GradeCategoryResult => {
     const { title, weight } = GRADE_CATEGORIES[id];
-    const score = scores[id];
-    if (score === undefined) return { id, title, weight, earned: null, lost: [], scanner: null };
+    const applicable = type === undefined || categoryApplies(id, type);
+    const score = applicable ? scores[id] : undefined;
+    if (score === undefined) return { id, title, weight, applicable, earned: null, lost: [], scanner: null };
     const clamped = Math.min(weight, Math.max(0, score.earned));
     earned += clamped;
     possible += weight;
-    return { id, title, weight, earned: clamped, lost: score.lost, scanner: score.scanner };
+    return { id, title, weight, applicable, earned: clamped, lost: score.lost, scanner: score.scanner };
   });
   if (possible === 0) return { score: null, letter: null, categories };
   const score = Math.round((earned / possible) * 100);

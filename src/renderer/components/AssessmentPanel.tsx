@@ -40,6 +40,7 @@ export function AssessmentPanel({ entityId }: { entityId: number }) {
   }
   const { grade } = a;
   const known = grade.categories.filter((c) => c.earned !== null).length;
+  const applicable = grade.categories.filter((c) => c.applicable).length;
   return (
     <section className="assessment" aria-label="Overall Assessment" data-testid="assessment">
       <h3>Overall Assessment</h3>
@@ -53,7 +54,7 @@ export function AssessmentPanel({ entityId }: { entityId: number }) {
         <span className="grade-summary">
           {grade.score === null
             ? 'No graded module has run'
-            : `${grade.score}/100 over ${known} of ${grade.categories.length} categories`}
+            : `${grade.score}/100 over ${known} of ${applicable} categories`}
         </span>
       </div>
       <ul className="grade-categories">
@@ -77,7 +78,11 @@ export function AssessmentPanel({ entityId }: { entityId: number }) {
               <div className="category-row">
                 <span className="category-title">{c.title}</span>
                 <span className="category-score">
-                  {c.earned === null ? 'unknown' : `${formatPoints(c.earned)}/${c.weight}`}
+                  {!c.applicable
+                    ? 'not applicable'
+                    : c.earned === null
+                      ? 'unknown'
+                      : `${formatPoints(c.earned)}/${c.weight}`}
                 </span>
               </div>
             )}

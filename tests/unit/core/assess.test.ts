@@ -151,4 +151,97 @@ describe('assess', () => {
     );
     expect(texts).toEqual(['No web site answered (neither HTTPS nor HTTP)']);
   });
+
+  it('assesses an email address through its domain: grade, signals, absences and pivots', () => {
+    const g = graphOf();
+    const email = g.add('email', 'billing@a.example');
+    const colleague = g.add('email', 'ceo@a.example');
+    const domain = g.add('domain', 'a.example', {
+      [gradePropKey('email')]: scoreCategory('email', 'email-security', [{ points: 10, reason: 'SPF ends "+all"' }]),
+    });
+    const ip = g.add('ip', '192.0.2.1', {
+      [gradePropKey('ports')]: scoreCategory('ports', 'ports', [{ points: 3, reason: 'telnet open' }]),
+    });
+    const mx = g.add('domain', 'mx.a.example');
+    const registrar = g.add('registrar', 'NameSilo');
+    g.link(email, 'uses_email_domain', domain);
+    g.link(colleague, 'uses_email_domain', domain);
+    g.link(domain, 'resolves_to', ip);
+    g.link(domain, 'has_mx', mx);
+    g.link(domain, 'registered_with', registrar);
+    const findings = [
+      finding(1, domain.id, 'critical', 'SPF ends "+all"'),
+      finding(2, domain.id, 'high', 'Registered 9 days ago'),
+      finding(3, colleague.id, 'high', 'About another address'),
+    ];
+    const result = assess({ target: email, graph: g, findings, runs: [run('email-security', email.id)] });
+
+    expect(result.entity).toEqual(email);
+    // The domain's email score and its address's ports: 10 of 23 known points.
+    expect(result.grade.score).toBe(Math.round((10 / 23) * 100));
+    expect(result.grade.categories.every((c) => c.applicable)).toBe(true);
+    expect(result.signals.filter((s) => s.level === 'red')).toEqual([
+      { level: 'red', text: 'SPF ends "+all"', source: 'test', about: 'a.example' },
+      { level: 'red', text: 'Registered 9 days ago', source: 'test', about: 'a.example' },
+    ]);
+    const pivot = (role: string) => result.pivots.filter((p) => p.role === role).map((p) => [p.value, p.shared]);
+    // The colleague's address reaches the same domain, mail server and registrar.
+    expect(pivot('email domain')).toEqual([['a.example', 1]]);
+    expect(pivot('mail server')).toEqual([['mx.a.example', 1]]);
+    expect(pivot('registrar')).toEqual([['NameSilo', 1]]);
+    expect(result.absences).toEqual([]);
+
+    const lone = g.add('email', 'x@nowhere.example');
+    const unknown = assess({ target: lone, graph: g, findings, runs: [] });
+    expect(unknown.grade.score).toBeNull();
+    expect(unknown.signals).toEqual([]);
+  });
+
+  it('leaves the categories an address cannot have out of its grade, and pivots on its names and certificates', () => {
+    const g = graphOf();
+    const sha = 'AB'.repeat(32);
+    const target = g.add('ip', '192.0.2.7', {
+      [gradePropKey('ssl')]: scoreCategory('ssl', 'tls-cert', []),
+      [gradePropKey('headers')]: scoreCategory('headers', 'http', [{ points: 27, reason: 'no headers' }]),
+      tlsCertificate: { port: 443, sha256: sha },
+    });
+    const ptr = g.add('domain', 'mail.b.example');
+    const site = g.add('domain', 'www.b.example');
+    const cert = g.add('certificate', `sha256:${sha.toLowerCase()}`);
+    const sanCert = g.add('certificate', 'sha256:cc');
+    const other = g.add('ip', '192.0.2.8', { tlsCertificate: { sha256: sha.toLowerCase() } });
+    g.add('ip', '192.0.2.9', { tlsCertificate: 'not an object' });
+    g.link(target, 'ptr_to', ptr);
+    g.link(site, 'resolves_to', target);
+    g.link(ptr, 'covered_by_cert', cert);
+    g.link(site, 'covered_by_cert', cert);
+    g.link(target, 'covered_by_cert', sanCert);
+    g.link(other, 'ptr_to', ptr);
+    const result = assess({ target, graph: g, findings: [], runs: [run('dns', target.id)] });
+
+    const notApplicable = result.grade.categories.filter((c) => !c.applicable).map((c) => c.id);
+    expect(notApplicable).toEqual(['dnssec', 'email']);
+    expect(result.grade.score).toBe(Math.round((25 / 52) * 100));
+    const pivot = (role: string) => result.pivots.filter((p) => p.role === role).map((p) => [p.value, p.shared]);
+    expect(pivot('reverse DNS name')).toEqual([['mail.b.example', 1]]);
+    expect(pivot('domain on this address')).toEqual([['www.b.example', 0]]);
+    // The certificate naming the address, then the one its port served (another address serves it too).
+    expect(pivot('certificate')).toEqual([
+      ['sha256:cc', 0],
+      [`sha256:${sha.toLowerCase()}`, 1],
+    ]);
+    expect(pivot('SAN domain').map(([value]) => value)).toEqual(['mail.b.example', 'www.b.example']);
+    expect(result.absences).toEqual([]);
+  });
+
+  it('says a null MX declares that the domain receives no mail, rather than that MX records are missing', () => {
+    const g = graphOf();
+    const target = g.add('domain', 'parked.example', { txt: ['v=spf1 -all'], nullMx: true });
+    const plain = g.add('domain', 'plain.example', { txt: ['v=spf1 -all'] });
+    const absencesOf = (e: Entity) => assess({ target: e, graph: g, findings: [], runs: [run('dns', e.id)] }).absences;
+    expect(absencesOf(target)).toEqual([
+      { text: 'No mail servers: the domain declares it receives no mail (null MX)', source: 'dns' },
+    ]);
+    expect(absencesOf(plain)).toEqual([{ text: 'No MX records: the domain receives no mail', source: 'dns' }]);
+  });
 });

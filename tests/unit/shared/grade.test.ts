@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  categoryApplies,
   computeGrade,
   GRADE_CATEGORIES,
   gradeLetter,
@@ -40,6 +41,26 @@ describe('the security grade', () => {
     const unknown = grade.categories.filter((c) => c.earned === null).map((c) => c.id);
     expect(unknown).toEqual(['ssl', 'headers', 'reputation', 'ports', 'httpsRedirect', 'cookies']);
     expect(grade.categories.find((c) => c.id === 'dnssec')?.lost).toEqual([{ points: 10, reason: 'zone not signed' }]);
+  });
+
+  it('marks the categories an entity cannot have as not applicable and leaves them out, even when scored', () => {
+    const scores = {
+      ssl: scoreCategory('ssl', 'tls-cert', []),
+      dnssec: scoreCategory('dnssec', 'dnssec', [{ points: 10, reason: 'zone not signed' }]),
+      email: scoreCategory('email', 'email-security', [{ points: 10, reason: 'no SPF, no DMARC' }]),
+    };
+    const ip = computeGrade(scores, 'ip');
+    expect(ip.score).toBe(100);
+    const notApplicable = ip.categories.filter((c) => !c.applicable);
+    expect(notApplicable.map((c) => c.id)).toEqual(['dnssec', 'email']);
+    expect(notApplicable.every((c) => c.earned === null && c.lost.length === 0 && c.scanner === null)).toBe(true);
+    // A domain has every category; so does a grade computed without saying what it grades.
+    for (const grade of [computeGrade(scores, 'domain'), computeGrade(scores)]) {
+      expect(grade.categories.every((c) => c.applicable)).toBe(true);
+      expect(grade.score).toBe(Math.round((25 / 45) * 100));
+    }
+    expect(categoryApplies('headers', 'ip')).toBe(true);
+    expect(categoryApplies('email', 'url')).toBe(false);
   });
 
   it('has no score when nothing is known', () => {
