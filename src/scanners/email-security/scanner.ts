@@ -255,7 +255,7 @@ function reportDmarc(name: string, dmarc: DmarcAnalysis, graph: GraphBuilder): v
   }
 }
 
-function reportDkim(name: string, dkim: DkimAnalysis, graph: GraphBuilder): void {
+function reportDkim(name: string, dkim: DkimAnalysis, noMail: boolean, graph: GraphBuilder): void {
   const subject = domain(name);
   const real = dkim.found.filter((f) => !f.wildcard);
   if (dkim.wildcard) {
@@ -275,7 +275,8 @@ function reportDkim(name: string, dkim: DkimAnalysis, graph: GraphBuilder): void
     });
   }
   const usable = real.filter((f) => !f.key.revoked && !f.key.error);
-  if (usable.length === 0) {
+  // A domain that sends no mail has nothing to sign: a missing key is what it should look like.
+  if (usable.length === 0 && !noMail) {
     const revoked = real.filter((f) => f.key.revoked).map((f) => f.selector);
     const broken = real.filter((f) => f.key.error).map((f) => f.selector);
     const seen = [
@@ -342,20 +343,14 @@ function reportDkim(name: string, dkim: DkimAnalysis, graph: GraphBuilder): void
   }
 }
 
+// The null MX itself is the dns scanner's finding (it reads the record); here it is a prop and a
+// part of the verdict.
 function reportMx(name: string, mx: MxAnalysis, graph: GraphBuilder): void {
   const subject = domain(name);
   for (const { exchange, preference } of mx.exchanges) {
     graph.relation(subject, 'has_mx', domain(exchange), mx.refs, { preference });
   }
-  if (mx.nullMx) {
-    graph.finding({
-      about: subject,
-      severity: 'info',
-      title: `${name} accepts no email (null MX)`,
-      detail: `${name} publishes the null MX record "0 ." (RFC 7505): it declares that it receives no email.`,
-      evidence: mx.refs,
-    });
-  } else if (mx.status === 'ok' && mx.exchanges.length === 0) {
+  if (!mx.nullMx && mx.status === 'ok' && mx.exchanges.length === 0) {
     graph.finding({
       about: subject,
       severity: 'info',
@@ -374,6 +369,12 @@ const VERDICT_TITLES: Record<Posture['verdict'], (name: string) => string> = {
   'not spoofable': (n) => `${n} is protected against spoofing`,
   undetermined: (n) => `Whether ${n} is spoofable is undetermined`,
 };
+
+/** The domain's own record ends "-all" and no mechanism before it can pass a server: it sends no mail. */
+function passesNone(name: string, spf: SpfAnalysis): boolean {
+  if (spf.status !== 'ok' || !spf.record || spf.ending?.from !== name || spf.ending.qualifier !== '-') return false;
+  return spf.record.parsed.terms.every((t) => t.type !== 'mechanism' || t.qualifier !== '+');
+}
 
 function spfProp(name: string, spf: SpfAnalysis): JsonValue {
   if (spf.status === 'none' || !spf.record) return { status: spf.status, records: spf.records };
@@ -485,16 +486,22 @@ async function* scanDomain(name: string, ctx: ScanContext, refs: Refs, graph: Gr
   checkAbort();
   yield* session.drain();
 
+  const usableKeys = dkim.found.filter((f) => !f.wildcard && !f.key.revoked && !f.key.error).length;
   const posture = assessPosture({
-    spf: { status: spf.status, ...(spf.ending ? { ending: spf.ending.qualifier } : {}) },
+    spf: {
+      status: spf.status,
+      ...(spf.ending ? { ending: spf.ending.qualifier } : {}),
+      passesNone: passesNone(name, spf),
+    },
     dmarc: {
       status: dmarc.status,
       ...(dmarc.policy ? { policy: dmarc.policy } : {}),
       ...(dmarc.record?.parsed.pct !== undefined ? { pct: dmarc.record.parsed.pct } : {}),
       ...(dmarc.inheritedFrom ? { inheritedFrom: dmarc.inheritedFrom } : {}),
     },
-    dkim: { usable: dkim.found.filter((f) => !f.wildcard && !f.key.revoked && !f.key.error).length, tried: dkim.tried },
-    nullMx: mx.nullMx,
+    dkim: { usable: usableKeys, tried: dkim.tried },
+    // RFC 7505 §3: a null MX among other MX records declares nothing.
+    nullMx: mx.nullMx && mx.exchanges.length === 0,
   });
 
   graph.entity(subject, [...mx.refs, ...spf.rootRefs, ...dmarc.refs], {
@@ -509,6 +516,7 @@ async function* scanDomain(name: string, ctx: ScanContext, refs: Refs, graph: Gr
     emailSecurity: {
       score: posture.score,
       points: posture.points,
+      dkimNeeded: !posture.noMail,
       verdict: posture.verdict,
       reasons: posture.reasons,
     },
@@ -536,7 +544,7 @@ async function* scanDomain(name: string, ctx: ScanContext, refs: Refs, graph: Gr
   const dmarcEnforcing = dmarc.status === 'ok' && (dmarc.policy === 'quarantine' || dmarc.policy === 'reject');
   reportSpf(name, spf, dmarcEnforcing, graph, ctx);
   reportDmarc(name, dmarc, graph);
-  reportDkim(name, dkim, graph);
+  reportDkim(name, dkim, posture.noMail, graph);
   graph.finding({
     about: subject,
     severity: posture.severity,
@@ -544,7 +552,8 @@ async function* scanDomain(name: string, ctx: ScanContext, refs: Refs, graph: Gr
     detail:
       `${posture.reasons.map((r) => `- ${r}`).join('\n')}\n\n` +
       `Score ${posture.score}/3: enforcing SPF ${posture.points.spf ? 'yes' : 'no'}, ` +
-      `enforcing DMARC ${posture.points.dmarc ? 'yes' : 'no'}, DKIM key ${posture.points.dkim ? 'yes' : 'no'}.`,
+      `enforcing DMARC ${posture.points.dmarc ? 'yes' : 'no'}, ` +
+      `DKIM key ${usableKeys > 0 ? 'yes' : posture.noMail ? 'not needed' : 'no'}.`,
     evidence: [
       ...new Set([...spf.rootRefs, ...dmarc.refs, ...dkim.found.flatMap((f) => f.refs), ...(mx.nullMx ? mx.refs : [])]),
     ],

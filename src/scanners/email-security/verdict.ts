@@ -10,6 +10,8 @@ export interface PostureInput {
     status: 'none' | 'ok' | 'permerror' | 'temperror';
     /** The qualifier of the "all" that ends evaluation; null when the record has none. */
     ending?: SpfQualifier | null;
+    /** The domain's own record lets no server pass ("v=spf1 -all"): it says the domain sends no mail. */
+    passesNone?: boolean;
   };
   dmarc: {
     status: 'none' | 'ok' | 'invalid' | 'several' | 'temperror';
@@ -19,15 +21,21 @@ export interface PostureInput {
     inheritedFrom?: string;
   };
   dkim: { usable: number; tried: number };
+  /** The domain's only MX is the null MX "0 ." (RFC 7505): it receives no mail. */
   nullMx?: boolean;
 }
 
 export type Verdict = 'spoofable' | 'partially spoofable' | 'not spoofable' | 'undetermined';
 
 export interface Posture {
-  /** 0-3: one point each for an enforcing SPF, an enforcing DMARC policy, a DKIM key. */
+  /** 0-3: one point each for an enforcing SPF, an enforcing DMARC policy, a DKIM key (or no need of one). */
   score: number;
   points: { spf: boolean; dmarc: boolean; dkim: boolean };
+  /**
+   * The domain declares it neither receives (null MX) nor sends (SPF passes no server) mail: with
+   * nothing to sign, DKIM is not needed and its point is not lost.
+   */
+  noMail: boolean;
   /** What each part of the score rests on, in words (the first three reasons). */
   why: { spf: string; dmarc: string; dkim: string };
   verdict: Verdict;
@@ -88,7 +96,8 @@ export function assessPosture(input: PostureInput): Posture {
   const passAll = spf.status === 'ok' && spf.ending === '+';
   const dmarcEnforcing = dmarc.status === 'ok' && (dmarc.policy === 'quarantine' || dmarc.policy === 'reject');
   const full = dmarc.pct === undefined || dmarc.pct === 100;
-  const points = { spf: spfEnforcing, dmarc: dmarcEnforcing, dkim: dkim.usable > 0 };
+  const noMail = input.nullMx === true && spf.status === 'ok' && spf.ending === '-' && spf.passesNone === true;
+  const points = { spf: spfEnforcing, dmarc: dmarcEnforcing, dkim: dkim.usable > 0 || noMail };
   const score = Number(points.spf) + Number(points.dmarc) + Number(points.dkim);
   const why = {
     spf: spfReason(spf),
@@ -96,7 +105,9 @@ export function assessPosture(input: PostureInput): Posture {
     dkim:
       dkim.usable > 0
         ? `DKIM: ${dkim.usable} key(s) found`
-        : `DKIM: no usable key found under the ${dkim.tried} selector(s) tried (others may exist)`,
+        : noMail
+          ? 'DKIM: not needed, the domain sends no mail to sign'
+          : `DKIM: no usable key found under the ${dkim.tried} selector(s) tried (others may exist)`,
   };
   const reasons = [why.spf, why.dmarc, why.dkim];
 
@@ -133,10 +144,14 @@ export function assessPosture(input: PostureInput): Posture {
     severity = 'high';
     reasons.push('nothing tells receivers to refuse mail forged in the domain’s name');
   }
-  if (input.nullMx && !spfEnforcing) {
+  if (noMail) {
+    reasons.push(
+      'the domain declares it neither receives mail (null MX) nor sends any ("v=spf1 -all"): the recommended set-up for a domain without mail',
+    );
+  } else if (input.nullMx && !spfEnforcing) {
     reasons.push('the domain accepts no mail (null MX) but does not say it sends none ("v=spf1 -all")');
   }
-  return { score, points, why, verdict, severity, reasons };
+  return { score, points, noMail, why, verdict, severity, reasons };
 }
 
 /** The email category of the grade: its weight split in three, each third lost with the reason it is missing. */

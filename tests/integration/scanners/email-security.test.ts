@@ -78,6 +78,12 @@ beforeAll(async () => {
       txt('mail', 'v=spf1 -all'),
       { name: 'mail', type: 'MX', data: '0 .' },
     ]),
+    zone('quiet.test', [{ name: '@', type: 'MX', data: '0 .' }, txt('@', 'v=spf1 -all')]),
+    zone('sender.test', [
+      { name: '@', type: 'MX', data: '0 .' },
+      txt('@', 'v=spf1 ip4:192.0.2.1 -all'),
+      txt('_dmarc', 'v=DMARC1; p=reject; rua=mailto:d@sender.test'),
+    ]),
     zone('keys.test', [
       txt('@', 'v=spf1 -all'),
       txt('_dmarc', 'v=DMARC1; p=none; rua=mailto:d@keys.test'),
@@ -305,9 +311,32 @@ describe('email-security scanner against the lab DNS server', () => {
       '4:TXT:_dmarc.org.test',
       '4:TXT:_dmarc.org.test:raw',
     ]);
-    expect(security(run)).toMatchObject({ score: 2, verdict: 'not spoofable' });
     expect(run.props.mx).toEqual({ present: false, nullMx: true, hosts: [] });
-    expect(titled(run)).toContainEqual(['info', 'mail.org.test accepts no email (null MX)']);
+  });
+
+  it('gives full marks to a domain declaring it has no mail (null MX, "v=spf1 -all", DMARC reject): no DKIM needed', async () => {
+    // mail.org.test: null MX, "-all", and p=reject through the organisational domain's sp=.
+    const run = await scan('mail.org.test');
+    expect(security(run)).toMatchObject({ score: 3, verdict: 'not spoofable', dkimNeeded: false });
+    expect(readCategoryScore(run.props, 'email')).toEqual({ earned: 10, lost: [], scanner: 'email-security' });
+    expect(finding(run, /DKIM key/)).toBeUndefined();
+    // The null MX is the dns scanner's finding; here it is a prop and a reason of the verdict.
+    expect(finding(run, /null MX/)).toBeUndefined();
+    expect(finding(run, /protected against spoofing/)?.detail).toMatch(/null MX.*DKIM key not needed/s);
+  });
+
+  it('still asks for DMARC of a domain without mail, and for DKIM once its SPF passes a server', async () => {
+    const quiet = await scan('quiet.test');
+    expect(security(quiet)).toMatchObject({ score: 2, dkimNeeded: false });
+    expect(readCategoryScore(quiet.props, 'email')?.lost.map((l) => l.reason)).toEqual([
+      'no DMARC record: receivers apply no policy to mail that fails SPF and DKIM alignment',
+    ]);
+    const sender = await scan('sender.test');
+    expect(security(sender)).toMatchObject({ score: 2, dkimNeeded: true });
+    expect(readCategoryScore(sender.props, 'email')?.lost.map((l) => l.reason)).toEqual([
+      `DKIM: no usable key found under the ${DEFAULT_DKIM_SELECTORS.length} selector(s) tried (others may exist)`,
+    ]);
+    expect(finding(sender, 'No usable DKIM key found for sender.test')).toBeDefined();
   });
 
   it('reads DKIM keys: sizes, revoked, Ed25519, testing, unreadable', async () => {

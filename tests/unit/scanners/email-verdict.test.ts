@@ -50,6 +50,28 @@ describe('email posture verdict', () => {
     expect(inherited.reasons[1]).toBe('DMARC p=reject (inherited from example.com): mail failing alignment is refused');
   });
 
+  it('needs no DKIM key of a domain that declares it neither receives nor sends mail', () => {
+    const noMail = { spf: { status: 'ok', ending: '-', passesNone: true }, nullMx: true } as const;
+    const recommended = assessPosture({ ...noMail, dmarc: dmarc('ok', 'reject'), dkim: dkim(0) });
+    expect(recommended).toMatchObject({ score: 3, noMail: true, verdict: 'not spoofable' });
+    expect(recommended.why.dkim).toMatch(/not needed/);
+    expect(emailGrade(recommended)).toEqual({ earned: 10, lost: [], scanner: 'email-security' });
+    // DMARC is still asked for: without it a forged From: header is not refused.
+    const withoutDmarc = emailGrade(assessPosture({ ...noMail, dmarc: dmarc('none'), dkim: dkim(0) }));
+    expect(withoutDmarc.lost.map((l) => l.reason)).toEqual([
+      'no DMARC record: receivers apply no policy to mail that fails SPF and DKIM alignment',
+    ]);
+    // Any one of the three declarations missing, and the domain may send mail that should be signed.
+    for (const input of [
+      { spf: { ...noMail.spf, passesNone: false }, nullMx: true },
+      { spf: { ...noMail.spf, ending: '~' }, nullMx: true },
+      { spf: noMail.spf, nullMx: false },
+    ] as const) {
+      const posture = assessPosture({ ...input, dmarc: dmarc('ok', 'reject'), dkim: dkim(0) });
+      expect(posture).toMatchObject({ noMail: false, points: { dkim: false } });
+    }
+  });
+
   it('grades email out of 10, a third lost per missing point with the reason it is missing', () => {
     const none = emailGrade(assessPosture({ spf: spf('none'), dmarc: dmarc('none'), dkim: dkim(0) }));
     expect(none.earned).toBe(0);
@@ -73,6 +95,7 @@ describe('email posture verdict', () => {
       spf: fc.record({
         status: fc.constantFrom('none', 'ok', 'permerror', 'temperror'),
         ending: fc.constantFrom('+', '-', '~', '?', null),
+        passesNone: fc.boolean(),
       }),
       dmarc: fc.record({
         status: fc.constantFrom('none', 'ok', 'invalid', 'several', 'temperror'),
@@ -88,6 +111,8 @@ describe('email posture verdict', () => {
         expect(p.score).toBe(Number(p.points.spf) + Number(p.points.dmarc) + Number(p.points.dkim));
         expect(p.score).toBeGreaterThanOrEqual(0);
         expect(p.score).toBeLessThanOrEqual(3);
+        expect(p.points.dkim).toBe(i.dkim.usable > 0 || p.noMail);
+        if (p.noMail) expect(i).toMatchObject({ nullMx: true, spf: { status: 'ok', ending: '-', passesNone: true } });
         if (p.verdict === 'not spoofable') {
           expect(i.dmarc).toMatchObject({ status: 'ok', policy: 'reject', pct: 100 });
           expect(i.spf.status === 'ok' && i.spf.ending === '+').toBe(false);
