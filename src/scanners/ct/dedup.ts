@@ -2,7 +2,9 @@
 // final certificate as two entries with one serial, and Cert Spotter lists the same certificate
 // again with a fingerprint but no serial. Entries merge by fingerprint, then by issuer + serial,
 // then (across the two kinds) by issuer + validity + a shared name.
+
 import { type CertName, certificateValue, normaliseCertName } from '../../shared/cert-naming';
+import { placeholderSource } from '../kit/placeholder-names';
 import type { CtSource, RawCert } from './sources';
 
 export interface MergedCert {
@@ -49,6 +51,18 @@ function dnField(dn: string, field: string): string | null {
 export function issuerLabel(dn: string): string {
   const label = dnField(dn, 'O') ?? dnField(dn, 'CN') ?? dn.trim();
   return (label === '' ? 'unknown issuer' : label).slice(0, 200);
+}
+
+/**
+ * The issuer as an organisation node: its O, else its CN. None when it has neither, or when the
+ * value is a tool's placeholder ("Internet Widgits Pty Ltd"), which would link unrelated sites.
+ */
+export function issuerOrganization(dn: string): string | null {
+  for (const type of ['O', 'CN']) {
+    const value = dnField(dn, type);
+    if (value !== null) return placeholderSource({ type, value }) === undefined ? value.slice(0, 200) : null;
+  }
+  return null;
 }
 
 export function displayName(name: CertName): string {

@@ -6,7 +6,7 @@ import type { EntityKey, JsonValue, Props } from '../../shared/model';
 import type { HttpResponse, ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
 import { GraphBuilder } from '../kit/graph-builder';
-import { certValue, issuerLabel, type MergedCert, mergeCerts, parseDisplayName } from './dedup';
+import { certValue, issuerLabel, issuerOrganization, type MergedCert, mergeCerts, parseDisplayName } from './dedup';
 import { ctManifest } from './manifest';
 import { type NameScope, registrableOf, scopeOf } from './names';
 import {
@@ -264,7 +264,8 @@ function buildGraph(graph: GraphBuilder, name: string, certs: MergedCert[], opti
     graph.entity(key, refs, props);
     const issuer = issuerLabel(cert.issuer);
     issuers[issuer] = (issuers[issuer] ?? 0) + 1;
-    graph.relation(key, 'issued_by', { type: 'organization', value: issuer }, refs);
+    const organization = issuerOrganization(cert.issuer);
+    if (organization !== null) graph.relation(key, 'issued_by', { type: 'organization', value: organization }, refs);
     for (const text of cert.invalid) if (invalid.size < 1000) invalid.add(text);
     if (scoped.some((n) => n.wildcard)) wildcards.push(entry);
 

@@ -2,7 +2,13 @@
 // normalisation and scope, and deduplication across entries and sources.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { certValue, issuerLabel, mergeCerts, normaliseIssuer } from '../../../src/scanners/ct/dedup';
+import {
+  certValue,
+  issuerLabel,
+  issuerOrganization,
+  mergeCerts,
+  normaliseIssuer,
+} from '../../../src/scanners/ct/dedup';
 import { scopeOf } from '../../../src/scanners/ct/names';
 import { densestWindow } from '../../../src/scanners/ct/scanner';
 import { ctTime, normaliseSerial, parseCertspotter, parseCrtsh, type RawCert } from '../../../src/scanners/ct/sources';
@@ -195,6 +201,15 @@ describe('certificate deduplication', () => {
     expect(issuerLabel('CN=Lab Root')).toBe('Lab Root');
     expect(issuerLabel('<img src=x>')).toBe('<img src=x>');
     expect(issuerLabel('')).toBe('unknown issuer');
+  });
+
+  it('makes an organisation of a named issuer only, never of a placeholder or of nothing', () => {
+    expect(issuerOrganization("C=US, O=Let's Encrypt, CN=R11")).toBe("Let's Encrypt");
+    expect(issuerOrganization('CN=Lab Root')).toBe('Lab Root');
+    expect(issuerOrganization('C=AU, ST=Some-State, O=Internet Widgits Pty Ltd')).toBeNull();
+    expect(issuerOrganization('O=internet  widgits pty ltd, CN=Real Name')).toBeNull();
+    expect(issuerOrganization('C=US')).toBeNull();
+    expect(issuerOrganization('')).toBeNull();
   });
 
   it('finds the densest issuance window', () => {

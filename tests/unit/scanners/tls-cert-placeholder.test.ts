@@ -5,7 +5,8 @@ import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import table from '../../../resources/tls/placeholder-names.json';
-import { loadPlaceholders, PLACEHOLDERS, placeholdersOf } from '../../../src/scanners/tls-cert/placeholder';
+import { loadPlaceholders, PLACEHOLDERS } from '../../../src/scanners/kit/placeholder-names';
+import { placeholdersOf } from '../../../src/scanners/tls-cert/placeholder';
 import { type ParsedCertificate, parseCertificate } from '../../../src/scanners/tls-cert/x509';
 
 const keys = forge.pki.rsa.generateKeyPair({ bits: 1024, e: 0x10001 });
