@@ -5,6 +5,7 @@
 import type { EntityKey, Props, Severity } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { GraphBuilder } from '../kit/graph-builder';
+import { type SensitiveMatch, sensitiveMatch } from '../kit/sensitive-paths';
 import { reportUnreachable } from '../kit/unreachable';
 import { isHtml } from '../tech/features';
 import { printable } from '../tech/match';
@@ -13,7 +14,6 @@ import { siteTarget } from '../tech/site';
 import { extractContent, type PageContent } from './extract';
 import { contentManifest } from './manifest';
 import { parseRobots, type Robots, robotsPaths } from './robots';
-import { type SensitiveMatch, sensitiveMatch } from './sensitive';
 import { parseSitemap, sitemapText } from './sitemap';
 
 const CATEGORY = 'web';

@@ -6,7 +6,8 @@ export const waybackManifest: ScannerManifest = {
   description:
     "Asks the Internet Archive's CDX index how often a domain and its subdomains were captured: the number of " +
     'snapshots, the first and last capture, and captures per year. Flags captures older than the current ' +
-    'registration (when known), which shows the name had an earlier life.',
+    'registration (when known), which shows the name had an earlier life, and archived URLs with sensitive ' +
+    'paths (backups, admin pages, configuration) the archive still serves.',
   category: 'web',
   accepts: ['domain'],
   produces: [],

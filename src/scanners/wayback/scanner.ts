@@ -6,7 +6,8 @@ import type { EntityKey, JsonValue, Props } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
 import { GraphBuilder } from '../kit/graph-builder';
-import { captureStats, parseCdx } from './cdx';
+import { type SensitiveMatch, sensitiveMatch } from '../kit/sensitive-paths';
+import { type Capture, captureStats, parseCdx } from './cdx';
 import { waybackManifest } from './manifest';
 
 const CATEGORY = 'web';
@@ -37,6 +38,39 @@ export function cdxUrl(base: string, domain: string, limit: number): string {
     limit: String(limit),
   });
   return `${base.replace(/\/+$/, '')}/cdx/search/cdx?${params.toString()}`;
+}
+
+/** Archived URLs listed in a finding at most. */
+const MAX_SENSITIVE_LISTED = 50;
+
+export interface SensitiveCapture {
+  url: string;
+  /** The last capture the archive served with a 2xx status. */
+  time: string;
+  match: SensitiveMatch;
+}
+
+/**
+ * Archived URLs whose path names something sensitive (backups, admin pages, configuration), one
+ * per URL, most severe first. Only captures answered 2xx count: the archive holds a copy anyone
+ * can fetch, whether or not the site still serves it.
+ */
+export function sensitiveCaptures(captures: readonly Capture[]): SensitiveCapture[] {
+  const byUrl = new Map<string, SensitiveCapture>();
+  for (const capture of captures) {
+    if (!capture.status?.startsWith('2')) continue;
+    const known = byUrl.get(capture.original);
+    if (known) {
+      if (capture.time > known.time) known.time = capture.time;
+      continue;
+    }
+    const match = sensitiveMatch(capture.original);
+    if (match) byUrl.set(capture.original, { url: capture.original, time: capture.time, match });
+  }
+  const order = ['high', 'medium', 'low'];
+  return [...byUrl.values()].sort(
+    (a, b) => order.indexOf(a.match.severity) - order.indexOf(b.match.severity) || a.url.localeCompare(b.url),
+  );
 }
 
 async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEvent> {
@@ -93,7 +127,9 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
     return;
   }
   const stats = captureStats(parsed.captures);
+  const sensitive = sensitiveCaptures(parsed.captures);
   const props: Props = { waybackSnapshots: stats.count, waybackCapturesPerYear: stats.perYear };
+  if (sensitive.length > 0) props.waybackSensitive = sensitive.slice(0, MAX_SENSITIVE_LISTED).map((s) => s.url);
   if (stats.first) props.waybackFirstCapture = stats.first;
   if (stats.last) props.waybackLastCapture = stats.last;
   graph.entity(subject, [ref], props);
@@ -122,6 +158,23 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
         `${older.length} capture(s), the first on ${stats.first}, predate the registration on ${created}. The name ` +
         "was in use before, then dropped and registered again: its reputation and backlinks are someone else's.\n" +
         examples,
+      evidence: [ref],
+    });
+  }
+  const worst = sensitive[0];
+  if (worst) {
+    const lines = sensitive
+      .slice(0, MAX_SENSITIVE_LISTED)
+      .map((s) => `${s.time} ${s.url} (${s.match.why}: "${s.match.segment}")`);
+    const more =
+      sensitive.length > MAX_SENSITIVE_LISTED ? `\n… and ${sensitive.length - MAX_SENSITIVE_LISTED} more` : '';
+    graph.finding({
+      about: subject,
+      severity: worst.match.severity,
+      title: `The Wayback Machine holds ${sensitive.length} archived URL(s) of ${name} with sensitive paths`,
+      detail:
+        'Captured with a 2xx answer, so the archive keeps a copy anyone can fetch, whether or not the site still ' +
+        `serves it (most severe first, with the last capture):\n${lines.join('\n')}${more}`,
       evidence: [ref],
     });
   }

@@ -112,6 +112,33 @@ describe('wayback scanner with odd answers', () => {
     expect(findings(events).map((f) => f.title)).toEqual(['2 Wayback row(s) for example.org had an unexpected shape']);
   });
 
+  it('lists archived sensitive URLs the archive served, most severe first, each once', async () => {
+    status = 200;
+    const row = (time: string, url: string, code: string) => [time, url, code, 'application/octet-stream'];
+    body = JSON.stringify([
+      ['timestamp', 'original', 'statuscode', 'mimetype'],
+      row('20190101000000', 'http://example.org/', '200'),
+      row('20200101000000', 'http://example.org/admin/login.php', '200'),
+      row('20210101000000', 'http://example.org/backup.zip', '200'),
+      row('20220101000000', 'http://example.org/backup.zip', '200'),
+      row('20230101000000', 'http://example.org/.env', '404'),
+      row('20230101000000', 'http://example.org/about', '200'),
+    ]);
+    const events = await scan(net, 'example.org');
+    const finding = findings(events).find((f) => f.title.includes('sensitive paths'));
+    expect(finding?.title).toBe('The Wayback Machine holds 2 archived URL(s) of example.org with sensitive paths');
+    const listed = (finding?.detail ?? '').split('\n').slice(1);
+    expect(listed).toHaveLength(2);
+    expect(listed[0]).toMatch(/^2022-01-01T00:00:00\.000Z http:\/\/example\.org\/backup\.zip \(/);
+    expect(listed[1]).toMatch(/^2020-01-01T00:00:00\.000Z http:\/\/example\.org\/admin\/login\.php \(/);
+    expect(finding?.detail).not.toContain('.env');
+    const entity = propsOf(events, 'example.org');
+    expect(entity?.kind === 'entity' ? entity.props?.waybackSensitive : undefined).toEqual([
+      'http://example.org/backup.zip',
+      'http://example.org/admin/login.php',
+    ]);
+  });
+
   it('fails the run on an HTTP error', async () => {
     status = 503;
     body = 'busy';

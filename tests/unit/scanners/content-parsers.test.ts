@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import list from '../../../resources/content/sensitive-paths.json';
 import { emailOf, emailsOf, phonesOf, socialOf } from '../../../src/scanners/content/contacts';
 import { parseRobots, robotsPaths } from '../../../src/scanners/content/robots';
-import { loadWordList, sensitiveMatch } from '../../../src/scanners/content/sensitive';
 import { parseSitemap, sitemapText } from '../../../src/scanners/content/sitemap';
+import { loadWordList, sensitiveMatch } from '../../../src/scanners/kit/sensitive-paths';
 
 const pathArb = fc
   .array(fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/), { minLength: 0, maxLength: 5 })
