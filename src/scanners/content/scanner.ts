@@ -29,6 +29,8 @@ interface Fetcher {
   ctx: ScanContext;
   timeoutMs: number;
   count: number;
+  /** Documents that did not answer at all (a 404 is an answer), with why: they were not read. */
+  failures: string[];
 }
 
 /** A same-site document that answered 200, or undefined (the reason logged). */
@@ -44,7 +46,7 @@ async function fetchDoc(url: string, fetcher: Fetcher, maxBodyBytes: number): Pr
     ctx.log.info(`content: ${url} answered HTTP ${page.response.status}`);
   } catch (error) {
     ctx.signal.throwIfAborted();
-    ctx.log.info(`content: ${url}: ${errorText(error)}`);
+    fetcher.failures.push(`${url}: ${errorText(error)}`);
   }
   return undefined;
 }
@@ -225,7 +227,7 @@ function positiveInt(value: unknown, fallback: number, max: number): number {
 
 async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEvent> {
   const target = siteTarget(input);
-  const fetcher: Fetcher = { ctx, timeoutMs: timeoutOption(ctx.options.timeoutMs), count: 0 };
+  const fetcher: Fetcher = { ctx, timeoutMs: timeoutOption(ctx.options.timeoutMs), count: 0, failures: [] };
   const maxSitemaps = positiveInt(ctx.options.maxSitemaps, 10, 50);
   yield { kind: 'progress', fraction: 0, message: `fetching ${target.startUrl ?? target.host}` };
   const options = { timeoutMs: fetcher.timeoutMs, maxBodyBytes: PAGE_BYTES, refPrefix: 'page:' };
@@ -273,6 +275,16 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
     sitemaps.docs.flatMap((d) => d.evidence.map((e) => e.ref)),
   );
   if (sitemaps.capped) ctx.log.info(`content: sitemaps of ${target.host} were read only in part (caps reached)`);
+  if (fetcher.failures.length > 0) {
+    // A robots.txt that hangs is not the same as none: say what was not read and why.
+    graph.finding({
+      about: subject,
+      severity: 'info',
+      title: `${fetcher.failures.length} document(s) of ${target.host} could not be read`,
+      detail: `Not read, so not judged:\n${fetcher.failures.slice(0, MAX_LISTED).join('\n')}`,
+      evidence: pageRefs,
+    });
+  }
   yield* graph.drain();
   yield { kind: 'progress', fraction: 1, message: 'done' };
 }

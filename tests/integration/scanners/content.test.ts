@@ -2,7 +2,11 @@
 // card form posting over HTTP to another domain, a Telegram profile, a support address), the
 // WordPress site (sitemap index, sensitive sitemap URLs, mixed content, socials, emails, phones),
 // and the hostile scenario's huge page, oversized robots.txt and looping, endless sitemaps.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNet } from '../../../src/core/net';
+import { netConfig } from '../../../src/core/service/net-config';
+import { type Lab, startLab } from '../../../src/lab/lab';
+import { Scenario } from '../../../src/lab/scenario/schema';
 import { contentScanner } from '../../../src/scanners/content/scanner';
 import type { Net } from '../../../src/shared/scanner';
 import { checkScanContract, runScanner, type ScanRun } from '../../helpers/scanner-harness';
@@ -137,5 +141,41 @@ describe('content scanner', () => {
     for (const target of related(run, 'mentions')) expect(target).not.toMatch(/x@@y|logo@2x|a{65}/);
     expect(finding(run, 'content.hostile-lab.com has a form posting over plain HTTP')?.severity).toBe('high');
     for (const f of run.findings) expect(f.detail.length).toBeLessThanOrEqual(20_000);
+  });
+});
+
+describe('content scanner on a site whose robots.txt never answers', () => {
+  let lab: Lab;
+  let net: Net;
+  beforeAll(async () => {
+    lab = await startLab(
+      Scenario.parse({
+        name: 'stalling robots',
+        zones: [{ origin: 'stall.test', records: [{ name: '@', type: 'A', data: '198.51.100.40' }] }],
+        sites: [
+          {
+            hostname: 'stall.test',
+            address: '198.51.100.40',
+            http: {
+              routes: [
+                { path: '/', status: 200, body: '<html><title>stall</title>hello</html>' },
+                { path: '/robots.txt', status: 200, body: 'User-agent: *\nDisallow: /admin/', behaviour: 'hang' },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    net = createNet(netConfig(lab.net));
+  });
+  afterAll(() => lab.stop());
+
+  it('says robots.txt could not be read and why, instead of treating it as absent', async () => {
+    const run = await runScanner(contentScanner, { type: 'domain', value: 'stall.test' }, net, { timeoutMs: 1000 });
+    checkScanContract(run, { category: 'web' });
+    const unread = finding(run, '1 document(s) of stall.test could not be read');
+    expect(unread?.severity).toBe('info');
+    expect(unread?.detail).toMatch(/http:\/\/stall\.test\/robots\.txt: .*timed out/);
+    expect(propsOf(run, 'stall.test').robotsDisallow).toBeUndefined();
   });
 });
