@@ -5,8 +5,9 @@ export const dnsManifest: ScannerManifest = {
   title: 'DNS records',
   description:
     'Asks the configured resolver for A, AAAA, MX, NS, TXT, CNAME, SOA and CAA records (CAA climbing to the ' +
-    'registrable domain when the name has none), probes a random name to detect wildcard records, then asks PTR ' +
-    'for every address found. For an IP address, asks for its PTR; for an email address, scans its domain.',
+    'registrable domain when the name has none), probes a random name to detect wildcard records, asks PTR for ' +
+    'every address found, then resolves the mail (MX) and name (NS) servers it names to their addresses. For an ' +
+    'IP address, asks for its PTR; for an email address, scans its domain.',
   category: 'dns',
   accepts: ['domain', 'ip', 'email'],
   produces: ['domain', 'ip', 'email'],
@@ -19,6 +20,14 @@ export const dnsManifest: ScannerManifest = {
       type: 'boolean',
       default: true,
       description: 'Look up the PTR (reverse DNS) name of every address found.',
+    },
+    {
+      key: 'servers',
+      type: 'boolean',
+      default: true,
+      description:
+        'Resolve the A and AAAA of the mail (MX) and name (NS) servers found, so the graph leads from the ' +
+        'domain to their addresses.',
     },
     {
       key: 'wildcard',

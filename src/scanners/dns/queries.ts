@@ -8,6 +8,10 @@ import { nameKey } from './records';
 export const CONCURRENCY = 4;
 /** CNAME links followed from the queried name. */
 export const MAX_CHAIN = 16;
+/** Records of one type taken from one answer; a hostile server can send thousands. */
+export const MAX_RECORDS = 256;
+/** Why a query has no outcome of its own when the deadline given to runQueries passed first. */
+export const PAST_DEADLINE = "no answer before the run's time for these lookups ran out";
 
 export interface Query {
   name: string;
@@ -60,27 +64,38 @@ export function recordsOf(response: DnsResponse, type: string, chain: readonly s
 
 /**
  * Runs queries at most CONCURRENCY at a time, yielding progress as each completes, and returns
- * the outcomes in query order (so what follows is emitted in a stable order).
+ * the outcomes in query order (so what follows is emitted in a stable order). Past `deadline`
+ * (epoch ms) nothing more is asked and what is in flight is given up: those queries fail with
+ * PAST_DEADLINE, while the run's own cancellation still throws.
  */
 export async function* runQueries(
   queries: readonly Query[],
   ctx: ScanContext,
   progress: { from: number; to: number },
+  deadline?: number,
 ): AsyncGenerator<ScanEvent, Outcome[]> {
   const outcomes: Outcome[] = new Array(queries.length);
   const inFlight = new Map<number, Promise<number>>();
+  const budget =
+    deadline === undefined
+      ? undefined
+      : AbortSignal.any([ctx.signal, AbortSignal.timeout(Math.max(0, deadline - Date.now()))]);
   let next = 0;
   let done = 0;
   const launch = (index: number): void => {
     const query = queries[index] as Query;
-    const settle = ctx.net.resolver.query(query.name, query.type, ctx.signal).then(
-      (response) => {
-        outcomes[index] = { query, response, refs: [] };
-      },
-      (error: unknown) => {
-        outcomes[index] = { query, error: errorText(error) };
-      },
-    );
+    const settle = budget?.aborted
+      ? Promise.resolve().then(() => {
+          outcomes[index] = { query, error: PAST_DEADLINE };
+        })
+      : ctx.net.resolver.query(query.name, query.type, budget ?? ctx.signal).then(
+          (response) => {
+            outcomes[index] = { query, response, refs: [] };
+          },
+          (error: unknown) => {
+            outcomes[index] = { query, error: budget?.aborted ? PAST_DEADLINE : errorText(error) };
+          },
+        );
     inFlight.set(
       index,
       settle.then(() => index),

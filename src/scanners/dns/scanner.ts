@@ -7,6 +7,7 @@ import { canonicalValue } from '../../shared/target';
 import { GraphBuilder } from '../kit/graph-builder';
 import { analyseCaa, caaAncestors } from './caa';
 import { Refs } from './evidence';
+import { addressRelations, aliasRelations, analyseServerHosts, nameReader, serverHosts } from './hosts';
 import { dnsManifest } from './manifest';
 import {
   type Answered,
@@ -15,33 +16,41 @@ import {
   evidenceOf,
   type Failed,
   MAX_CHAIN,
+  MAX_RECORDS,
   type Outcome,
   type Query,
   recordsOf,
   runQueries,
 } from './queries';
-import { addressOf, domainOf, nameKey, parseMx, parseSoa, reverseName, type SoaData } from './records';
+import { domainOf, nameKey, parseMx, parseSoa, reverseName, type SoaData } from './records';
 import { answerSet, isEmpty, sameAnswers, WILDCARD_TYPES, wildcardProbeName, wildcardProp } from './wildcard';
 
 export const DOMAIN_QUERY_TYPES: readonly DnsRecordType[] = ['A', 'AAAA', 'MX', 'NS', 'TXT', 'CNAME', 'SOA', 'CAA'];
-/** Records of one type taken from one answer; a hostile server can send thousands. */
-export const MAX_RECORDS = 256;
-export { cnameChain, MAX_CHAIN };
+export { cnameChain, MAX_CHAIN, MAX_RECORDS };
 /** Addresses whose PTR is asked for in one run. */
 export const MAX_REVERSE = 64;
+/**
+ * The mail and name servers are resolved last and only until this long before the run's timeout,
+ * so slow answers for them cost those addresses, never the run and what it found before.
+ */
+export const SERVER_HOSTS_MARGIN_MS = 10_000;
 const MAX_TXT_RECORDS = 64;
 const MAX_TXT_CHARS = 4096;
 
 const domain = (value: string): EntityKey => ({ type: 'domain', value });
 const ip = (value: string): EntityKey => ({ type: 'ip', value });
 
-/** Reads one domain's answers into the graph; returns the addresses found (for PTR lookups) and its zone. */
-function analyseDomain(
-  name: string,
-  outcomes: Outcome[],
-  graph: GraphBuilder,
-  ctx: ScanContext,
-): { addresses: string[]; zone: string | undefined } {
+interface DomainAnswers {
+  /** Its addresses, for PTR lookups. */
+  addresses: string[];
+  zone: string | undefined;
+  /** Its MX exchanges in preference order and its NS hosts, to resolve in turn. */
+  mx: string[];
+  ns: string[];
+}
+
+/** Reads one domain's answers into the graph; returns what later lookups start from. */
+function analyseDomain(name: string, outcomes: Outcome[], graph: GraphBuilder, ctx: ScanContext): DomainAnswers {
   const subject = domain(name);
   const responses = answered(outcomes);
   graph.entity(
@@ -54,6 +63,8 @@ function analyseDomain(
   let soa: SoaData | undefined;
   let zone: string | undefined;
   let nullMx: Answered | undefined;
+  const exchanges: { preference: number; exchange: string }[] = [];
+  const ns = new Set<string>();
   const skipped: string[] = [];
   const oversized: { text: string; refs: string[] }[] = [];
   const loops: string[] = [];
@@ -68,58 +79,42 @@ function analyseDomain(
     }
     return records.slice(0, MAX_RECORDS);
   };
-  const valid = (text: string, what: string): string | undefined => {
-    const value = domainOf(text);
-    if (value === undefined) skipped.push(`${what} "${text.slice(0, 100)}"`);
-    return value;
-  };
+  const valid = nameReader(skipped);
 
   for (const o of responses) {
     const { response, refs, query } = o;
     const chain = cnameChain(name, response.answers);
-    for (const [from, to] of chain.links) {
-      const fromName = valid(from, 'CNAME owner');
-      const toName = valid(to, 'CNAME target');
-      if (fromName && toName) graph.relation(domain(fromName), 'cname_to', domain(toName), refs);
-    }
+    aliasRelations(chain.links, refs, graph, valid);
     if (chain.loop) loops.push(...refs);
     if (response.rcode === 'NXDOMAIN' && chain.links.length > 0) {
       dangling.push({ target: chain.names[chain.names.length - 1] ?? '', refs });
     }
     switch (query.type) {
       case 'A':
-      case 'AAAA':
-        for (const record of take(recordsOf(response, query.type, chain.names), query.type, o)) {
-          const address = addressOf(record.data, query.type);
-          if (!address) {
-            skipped.push(`${query.type} data "${record.data.slice(0, 100)}"`);
-            continue;
-          }
-          addresses.add(address);
-          const owner = nameKey(record.name);
-          graph.relation(
-            subject,
-            'resolves_to',
-            ip(address),
-            refs,
-            owner === name ? undefined : { via: chain.names.slice(1) },
-          );
-          const ownerName = owner === name ? undefined : valid(owner, 'owner');
-          if (ownerName) graph.relation(domain(ownerName), 'resolves_to', ip(address), refs);
-        }
+      case 'AAAA': {
+        const records = take(recordsOf(response, query.type, chain.names), query.type, o);
+        const found = addressRelations(name, query.type, records, chain.names, refs, graph, skipped);
+        for (const address of found) addresses.add(address);
         break;
+      }
       case 'MX':
         for (const record of take(recordsOf(response, 'MX', chain.names), 'MX', o)) {
           const mx = parseMx(record.data);
           if (!mx) skipped.push(`MX data "${record.data.slice(0, 100)}"`);
           else if (mx.exchange === '') nullMx = o;
-          else graph.relation(subject, 'has_mx', domain(mx.exchange), refs, { preference: mx.preference });
+          else {
+            graph.relation(subject, 'has_mx', domain(mx.exchange), refs, { preference: mx.preference });
+            exchanges.push(mx);
+          }
         }
         break;
       case 'NS':
         for (const record of take(recordsOf(response, 'NS', chain.names), 'NS', o)) {
-          const ns = valid(record.data, 'NS name');
-          if (ns) graph.relation(subject, 'has_ns', domain(ns), refs);
+          const host = valid(record.data, 'NS name');
+          if (host) {
+            graph.relation(subject, 'has_ns', domain(host), refs);
+            ns.add(host);
+          }
         }
         break;
       case 'TXT':
@@ -251,7 +246,9 @@ function analyseDomain(
       detail: failed.map((o) => `${o.query.type}: ${o.error}`).join('\n'),
     });
   }
-  return { addresses: [...addresses], zone };
+  // Array.prototype.sort is stable: equal preferences keep the answer's order.
+  const mx = [...new Set(exchanges.sort((a, b) => a.preference - b.preference).map((m) => m.exchange))];
+  return { addresses: [...addresses], zone, mx, ns: [...ns] };
 }
 
 /** PTR answers for one address into the graph; true when it has a reverse name. */
@@ -340,7 +337,34 @@ function describeSet(set: { a: string[]; aaaa: string[]; cname: string[] }): str
   return parts.length > 6 ? `${parts.slice(0, 6).join(', ')}, …` : parts.join(', ');
 }
 
-async function* scanDomain(name: string, ctx: ScanContext, refs: Refs): AsyncGenerator<ScanEvent> {
+/**
+ * The A and AAAA of the hosts the domain's MX and NS records name, so the graph leads from the
+ * domain to its mail and name servers' addresses.
+ */
+async function* resolveServerHosts(
+  name: string,
+  found: DomainAnswers,
+  ctx: ScanContext,
+  refs: Refs,
+  deadline: number,
+): AsyncGenerator<ScanEvent> {
+  const { hosts, total } = serverHosts(name, found.mx, found.ns);
+  if (hosts.length === 0) return;
+  if (total > hosts.length) ctx.log.info(`dns: resolving the first ${hosts.length} of ${total} mail and name servers`);
+  const queries = hosts.flatMap((host) => (['A', 'AAAA'] as const).map((type) => ({ name: host.name, type })));
+  const outcomes = yield* runQueries(queries, ctx, { from: 0.8, to: 0.95 }, deadline);
+  yield* evidenceOf(outcomes, refs);
+  const graph = new GraphBuilder();
+  const skipped = analyseServerHosts(name, hosts, outcomes, graph);
+  if (skipped.length > 0) {
+    ctx.log.warn(
+      `dns: skipped ${skipped.length} invalid value(s) for the servers of ${name}: ${skipped.slice(0, 5).join(', ')}`,
+    );
+  }
+  yield* graph.drain();
+}
+
+async function* scanDomain(name: string, ctx: ScanContext, refs: Refs, deadline: number): AsyncGenerator<ScanEvent> {
   yield { kind: 'progress', fraction: 0, message: `querying ${name}` };
   const probeWildcards = ctx.options.wildcard !== false;
   const below = probeWildcards ? wildcardProbeName(name) : undefined;
@@ -354,7 +378,8 @@ async function* scanDomain(name: string, ctx: ScanContext, refs: Refs): AsyncGen
   }
   yield* evidenceOf(outcomes, refs);
   const graph = new GraphBuilder();
-  const { addresses, zone } = analyseDomain(name, own, graph, ctx);
+  const found = analyseDomain(name, own, graph, ctx);
+  const { addresses, zone } = found;
 
   // Second round: CAA of the ancestors when the name has none, and a probe beside the name when
   // it sits below its zone apex and answers (its answers may be the parent's wildcard).
@@ -392,22 +417,24 @@ async function* scanDomain(name: string, ctx: ScanContext, refs: Refs): AsyncGen
   );
   yield* graph.drain();
 
-  if (ctx.options.reverse === false || addresses.length === 0) return;
-  if (addresses.length > MAX_REVERSE) {
-    ctx.log.info(`dns: asking PTR for the first ${MAX_REVERSE} of ${addresses.length} addresses`);
+  if (ctx.options.reverse !== false && addresses.length > 0) {
+    if (addresses.length > MAX_REVERSE) {
+      ctx.log.info(`dns: asking PTR for the first ${MAX_REVERSE} of ${addresses.length} addresses`);
+    }
+    const targets = addresses.slice(0, MAX_REVERSE);
+    const reverse = yield* runQueries(
+      targets.map((address) => ({ name: reverseName(address), type: 'PTR' as const })),
+      ctx,
+      { from: 0.6, to: 0.8 },
+    );
+    yield* evidenceOf(reverse, refs);
+    reverse.forEach((o, index) => {
+      if ('response' in o) analysePtr(targets[index] as string, o, graph, ctx);
+      else ctx.log.warn(`dns: ${o.error}`);
+    });
+    yield* graph.drain();
   }
-  const targets = addresses.slice(0, MAX_REVERSE);
-  const reverse = yield* runQueries(
-    targets.map((address) => ({ name: reverseName(address), type: 'PTR' as const })),
-    ctx,
-    { from: 0.6, to: 0.95 },
-  );
-  yield* evidenceOf(reverse, refs);
-  reverse.forEach((o, index) => {
-    if ('response' in o) analysePtr(targets[index] as string, o, graph, ctx);
-    else ctx.log.warn(`dns: ${o.error}`);
-  });
-  yield* graph.drain();
+  if (ctx.options.servers !== false) yield* resolveServerHosts(name, found, ctx, refs, deadline);
 }
 
 async function* scanIp(address: string, ctx: ScanContext, refs: Refs): AsyncGenerator<ScanEvent> {
@@ -445,11 +472,12 @@ async function* scanIp(address: string, ctx: ScanContext, refs: Refs): AsyncGene
 
 async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEvent> {
   const refs = new Refs();
+  const deadline = Date.now() + dnsManifest.timeoutMs - SERVER_HOSTS_MARGIN_MS;
   switch (input.type) {
     case 'domain': {
       const name = canonicalValue('domain', input.value);
       if (!name) throw new Error(`"${input.value.slice(0, 300)}" is not a valid domain name`);
-      yield* scanDomain(name, ctx, refs);
+      yield* scanDomain(name, ctx, refs, deadline);
       break;
     }
     case 'ip': {
@@ -466,7 +494,7 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
       const graph = new GraphBuilder();
       graph.relation({ type: 'email', value: email }, 'uses_email_domain', domain(name), []);
       yield* graph.drain();
-      yield* scanDomain(name, ctx, refs);
+      yield* scanDomain(name, ctx, refs, deadline);
       break;
     }
     default:

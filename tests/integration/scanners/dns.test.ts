@@ -52,6 +52,10 @@ describe('dns scanner against the lab DNS server', () => {
     const NS = refs(4, 'NS', apex);
     const P4 = refs(12, 'PTR', ptr4);
     const P6 = refs(13, 'PTR', ptr6);
+    // Last, the A and AAAA of the mail and name servers, MX and NS in turn.
+    const SERVERS = ['mail.nova-parcels.com', 'ns1.nova-dns.net', 'mx2.nova-mail.net', 'ns2.nova-dns.net'];
+    const host = (i: number, type: 'A' | 'AAAA') => refs(14 + 2 * i + (type === 'A' ? 0 : 1), type, SERVERS[i] ?? '');
+    const both = (i: number) => [...host(i, 'A'), ...host(i, 'AAAA')];
     // The wildcard probe: a random name under the apex, asked right after the apex's own queries.
     const probe = run.evidence[TYPES.length * 2]?.ref.split(':')[2] ?? '';
     expect(probe).toMatch(/^[a-z0-9]{16}\.nova-parcels\.com$/);
@@ -69,6 +73,12 @@ describe('dns scanner against the lab DNS server', () => {
       [P4[1], 'application/dns-message', 'base64', `dns://${resolver}/${ptr4}?type=PTR`],
       [P6[0], 'text/plain; charset=utf-8', 'utf8', `dns://${resolver}/${ptr6}?type=PTR`],
       [P6[1], 'application/dns-message', 'base64', `dns://${resolver}/${ptr6}?type=PTR`],
+      ...SERVERS.flatMap((name, i) =>
+        (['A', 'AAAA'] as const).flatMap((t) => [
+          [host(i, t)[0], 'text/plain; charset=utf-8', 'utf8', `dns://${resolver}/${name}?type=${t}`],
+          [host(i, t)[1], 'application/dns-message', 'base64', `dns://${resolver}/${name}?type=${t}`],
+        ]),
+      ),
     ]);
 
     const mxText = run.evidence.find((e) => e.ref === MX[0])?.content ?? '';
@@ -121,6 +131,16 @@ describe('dns scanner against the lab DNS server', () => {
       { kind: 'entity', entity: d('host47.example-hosting.net'), evidence: P4 },
       { kind: 'entity', entity: ip('2001:db8::47'), evidence: P6 },
       { kind: 'entity', entity: d('v6.example-hosting.net'), evidence: P6 },
+      { kind: 'entity', entity: d('mail.nova-parcels.com'), evidence: both(0) },
+      { kind: 'entity', entity: ip('185.220.101.47'), evidence: host(0, 'A') },
+      { kind: 'entity', entity: d('ns1.nova-dns.net'), evidence: both(1) },
+      { kind: 'entity', entity: ip('185.220.100.1'), evidence: host(1, 'A') },
+      { kind: 'entity', entity: d('mx2.nova-mail.net'), evidence: both(2) },
+      { kind: 'entity', entity: d('relay.nova-mail.net'), evidence: both(2) },
+      { kind: 'entity', entity: ip('185.220.102.25'), evidence: host(2, 'A') },
+      { kind: 'entity', entity: d('ns2.nova-dns.net'), evidence: both(3) },
+      { kind: 'entity', entity: ip('185.220.100.2'), evidence: host(3, 'A') },
+      { kind: 'entity', entity: ip('2001:db8:53::2'), evidence: host(3, 'AAAA') },
     ]);
     expect(run.relations).toEqual([
       { kind: 'relation', from: d(apex), relation: 'resolves_to', to: ip('185.220.101.47'), evidence: A },
@@ -151,6 +171,57 @@ describe('dns scanner against the lab DNS server', () => {
         evidence: P4,
       },
       { kind: 'relation', from: ip('2001:db8::47'), relation: 'ptr_to', to: d('v6.example-hosting.net'), evidence: P6 },
+      // The pivot from the domain to its servers' addresses: has_mx / has_ns, then resolves_to.
+      {
+        kind: 'relation',
+        from: d('mail.nova-parcels.com'),
+        relation: 'resolves_to',
+        to: ip('185.220.101.47'),
+        evidence: host(0, 'A'),
+      },
+      {
+        kind: 'relation',
+        from: d('ns1.nova-dns.net'),
+        relation: 'resolves_to',
+        to: ip('185.220.100.1'),
+        evidence: host(1, 'A'),
+      },
+      {
+        kind: 'relation',
+        from: d('mx2.nova-mail.net'),
+        relation: 'cname_to',
+        to: d('relay.nova-mail.net'),
+        evidence: both(2),
+      },
+      {
+        kind: 'relation',
+        from: d('mx2.nova-mail.net'),
+        relation: 'resolves_to',
+        to: ip('185.220.102.25'),
+        props: { via: ['relay.nova-mail.net'] },
+        evidence: host(2, 'A'),
+      },
+      {
+        kind: 'relation',
+        from: d('relay.nova-mail.net'),
+        relation: 'resolves_to',
+        to: ip('185.220.102.25'),
+        evidence: host(2, 'A'),
+      },
+      {
+        kind: 'relation',
+        from: d('ns2.nova-dns.net'),
+        relation: 'resolves_to',
+        to: ip('185.220.100.2'),
+        evidence: host(3, 'A'),
+      },
+      {
+        kind: 'relation',
+        from: d('ns2.nova-dns.net'),
+        relation: 'resolves_to',
+        to: ip('2001:db8:53::2'),
+        evidence: host(3, 'AAAA'),
+      },
     ]);
     expect(run.findings).toEqual([]);
     expect(run.progress[0]).toEqual({ kind: 'progress', fraction: 0, message: 'querying nova-parcels.com' });
@@ -315,6 +386,46 @@ describe('dns scanner against the lab DNS server', () => {
     expect(run.relations.filter((r) => r.relation === 'has_mx').map((r) => r.to.value)).toEqual([
       'mail.nova-parcels.com',
       'mx2.nova-mail.net',
+    ]);
+    // From the email's domain on to its mail servers' addresses.
+    const addressesOf = (host: string) =>
+      run.relations.filter((r) => r.relation === 'resolves_to' && r.from.value === host).map((r) => r.to.value);
+    expect(addressesOf('mail.nova-parcels.com')).toEqual(['185.220.101.47']);
+    expect(addressesOf('mx2.nova-mail.net')).toEqual(['185.220.102.25']);
+  });
+
+  it('reports the servers that have no address, and does not ask again for the domain itself', async () => {
+    const name = 'broken-servers.test';
+    const run = await scan('domain', name, { reverse: false });
+    const asked = run.evidence.filter((e) => e.encoding === 'utf8').map((e) => e.ref.replace(/^\d+:/, ''));
+    // MX "20 broken-servers.test" names the domain, whose A and AAAA were the first questions.
+    expect(asked.filter((q) => q === `A:${name}`)).toHaveLength(1);
+    expect(asked.slice(-6)).toEqual(
+      ['noaddr', 'ns', 'gone-ns'].flatMap((host) => [`A:${host}.${name}`, `AAAA:${host}.${name}`]),
+    );
+    expect(run.relations.filter((r) => r.relation === 'resolves_to').map((r) => [r.from.value, r.to.value])).toEqual([
+      [name, '192.0.2.30'],
+      ['ns.broken-servers.test', '192.0.2.31'],
+    ]);
+    const missing = run.findings.find((f) => f.title.includes('have no address'));
+    expect(missing?.title).toBe('2 mail and name servers of broken-servers.test have no address');
+    // A name that does not exist (NXDOMAIN) is more than one with no address: low, not info.
+    expect(missing?.severity).toBe('low');
+    expect(missing?.detail).toContain('noaddr.broken-servers.test (mail server) exists but has no A or AAAA record.');
+    expect(missing?.detail).toContain('gone-ns.broken-servers.test (name server) does not exist (NXDOMAIN).');
+    // Both names are under the domain itself: nobody else can register them.
+    expect(missing?.detail).not.toContain('registers');
+    const cited = new Set(missing?.evidence);
+    for (const e of run.evidence.filter((e) => /noaddr|gone-ns/.test(e.ref))) expect(cited.has(e.ref)).toBe(true);
+    expect([...cited].some((ref) => ref.includes(':ns.broken-servers.test'))).toBe(false);
+  });
+
+  it('leaves the servers alone when told to', async () => {
+    const run = await scan('domain', 'nova-parcels.com', { reverse: false, servers: false });
+    expect(run.evidence.some((e) => e.ref.includes('nova-dns.net'))).toBe(false);
+    expect(run.relations.filter((r) => r.relation === 'resolves_to').map((r) => r.from.value)).toEqual([
+      'nova-parcels.com',
+      'nova-parcels.com',
     ]);
   });
 
