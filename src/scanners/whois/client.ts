@@ -35,11 +35,10 @@ export function decodeAnswer(bytes: Uint8Array): { text: string; utf8: boolean }
   }
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Asks `host` one query; rejects when no connection could be made or nothing at all came back. */
+/**
+ * Asks `host` one query; rejects when no connection could be made or nothing at all came back,
+ * with a reason that leaves naming the server to the caller.
+ */
 export async function queryWhois(net: Net, host: string, query: string, options: QueryOptions): Promise<WhoisAnswer> {
   const maxBytes = options.maxBytes ?? MAX_ANSWER_BYTES;
   const started = Date.now();
@@ -90,16 +89,14 @@ export async function queryWhois(net: Net, host: string, query: string, options:
   } catch (error) {
     if (options.signal.aborted) throw error;
     // A reset after some bytes still leaves an answer to read.
-    if (total === 0) throw new Error(`WHOIS query to ${host}: ${errorText(error)}`);
+    if (total === 0) throw error;
   } finally {
     clearTimeout(timer);
     options.signal.removeEventListener('abort', onAbort);
   }
   if (total === 0) {
     throw new Error(
-      timedOut
-        ? `WHOIS query to ${host}: no answer within ${options.timeoutMs} ms`
-        : `WHOIS query to ${host}: the server closed the connection without answering`,
+      timedOut ? `no answer within ${options.timeoutMs} ms` : 'the server closed the connection without answering',
     );
   }
   const bytes = new Uint8Array(total);

@@ -5,8 +5,11 @@
 // evidence and every entity, relation and finding cites the answers behind it.
 import { getDomain } from 'tldts';
 import type { EntityKey, JsonValue, Props } from '../../shared/model';
-import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
+import type { DnsRecordType, DnsResponse, ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
+import { dnsEvidence, Refs } from '../dns/evidence';
+import { abortError } from '../dns/queries';
+import { domainOf, nameKey } from '../dns/records';
 import { GraphBuilder } from '../kit/graph-builder';
 import { queryWhois, ServerPacer, type WhoisAnswer } from './client';
 import { whoisManifest } from './manifest';
@@ -56,6 +59,26 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A lookup that gave nothing: who was asked, in words, and why it gave nothing. */
+interface Failure {
+  what: string;
+  reason: string;
+}
+
+/**
+ * A network error as the reason a lookup gave nothing: the request it names is already in the
+ * failure's `what`, and an unresolvable server name is said plainly.
+ */
+function plainReason(error: unknown): string {
+  const text = errorText(error).replace(/^HTTP [A-Z]+ \S+: /, '');
+  const unresolved = /^cannot resolve (\S+)(.*)$/s.exec(text);
+  return unresolved ? `the name ${unresolved[1]} does not resolve${unresolved[2]}` : text;
+}
+
+function failureList(failures: readonly Failure[]): string[] {
+  return failures.map((f) => `${f.what}: ${f.reason}`);
+}
+
 const domainKey = (value: string): EntityKey => ({ type: 'domain', value });
 
 function hasData(record: WhoisRecord): boolean {
@@ -73,13 +96,16 @@ function hostOf(url: string): string {
 /** Everything one run gathers: evidence counter, answers, failures, pacing. */
 class RunState {
   readonly sources: Source[] = [];
-  readonly failures: string[] = [];
+  readonly failures: Failure[] = [];
   readonly graph = new GraphBuilder(CATEGORY);
   readonly allRefs: string[] = [];
   /** Answers about the domain itself (IANA's answers about the TLD do not count). */
   answers = 0;
   private count = 0;
   readonly pacer: ServerPacer;
+  /** DNS answers are evidence in the dns scanner's style, `N:TYPE:name`. */
+  readonly dnsRefs = new Refs();
+  readonly tld: string;
 
   constructor(
     readonly ctx: ScanContext,
@@ -87,6 +113,7 @@ class RunState {
     readonly subject: EntityKey,
   ) {
     this.pacer = new ServerPacer(options.intervalMs);
+    this.tld = subject.value.slice(subject.value.lastIndexOf('.') + 1);
   }
 
   evidence(kind: 'whois' | 'rdap', host: string, source: string, mediaType: string, content: string, base64: boolean) {
@@ -125,7 +152,7 @@ async function* askWhois(
   state: RunState,
   host: string,
   query: string,
-  kind: SourceKind | 'iana',
+  kind: 'registry' | 'registrar' | 'iana',
 ): AsyncGenerator<ScanEvent, Source | undefined> {
   const { ctx, options, graph, subject } = state;
   await state.pacer.wait(host, ctx.signal);
@@ -134,8 +161,13 @@ async function* askWhois(
     answer = await queryWhois(ctx.net, host, query, { timeoutMs: options.timeoutMs, signal: ctx.signal });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    state.failures.push(errorText(error));
-    ctx.log.info(`whois: ${errorText(error)}`);
+    const what = {
+      iana: `IANA's WHOIS server ${host}`,
+      registry: `the .${state.tld} registry's WHOIS server ${host}`,
+      registrar: `the registrar's WHOIS server ${host}`,
+    }[kind];
+    state.failures.push({ what, reason: plainReason(error) });
+    ctx.log.info(`whois: ${host}: ${errorText(error)}`);
     return undefined;
   }
   const { ref, event } = whoisEvidence(state, answer);
@@ -193,7 +225,7 @@ async function* discover(state: RunState, tld: string): AsyncGenerator<ScanEvent
   if (!answer) return undefined;
   const server = referralHost(answer.record.referral);
   if (!server) {
-    state.failures.push(`${iana} names no WHOIS server for .${tld}`);
+    state.failures.push({ what: `IANA's WHOIS server ${iana}`, reason: `it names no WHOIS server for .${tld}` });
     return undefined;
   }
   return server;
@@ -237,7 +269,7 @@ async function* askRdap(
     outcome = await fetchRdap(ctx.net, url, { timeoutMs: options.timeoutMs, signal: ctx.signal });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    state.failures.push(`RDAP ${url}: ${errorText(error)}`);
+    state.failures.push({ what: `RDAP ${url}`, reason: plainReason(error) });
     return undefined;
   }
   const refs: string[] = [];
@@ -276,7 +308,7 @@ async function* askRdap(
       });
       break;
     case 'http-error':
-      state.failures.push(`RDAP ${outcome.url}: HTTP ${outcome.status}`);
+      state.failures.push({ what: `RDAP ${outcome.url}`, reason: `it answered HTTP ${outcome.status}` });
       break;
   }
   return outcome;
@@ -289,7 +321,7 @@ async function* rdapLayer(state: RunState, name: string, tld: string): AsyncGene
   try {
     urls.push(`${state.ctx.net.endpoint('rdap').replace(/\/+$/, '')}/domain/${name}`);
   } catch (error) {
-    if (!base) state.failures.push(`RDAP: ${errorText(error)}`);
+    if (!base) state.failures.push({ what: 'RDAP', reason: errorText(error) });
   }
   yield { kind: 'progress', fraction: 0.55, message: `asking RDAP about ${name}` };
   for (const url of urls) {
@@ -314,6 +346,57 @@ async function* rdapLayer(state: RunState, name: string, tld: string): AsyncGene
   }
 }
 
+/** What DNS says of a name the registry has no record of. */
+type Delegation =
+  /** It has a zone of its own: NS records (named), or at least an SOA at the name. */
+  | { kind: 'delegated'; ns: string[]; refs: string[] }
+  | { kind: 'absent'; why: string; refs: string[] }
+  | { kind: 'unknown'; why: string; refs: string[] };
+
+/** Name servers named in a finding; the rest are in the evidence. */
+const MAX_NS_NAMED = 8;
+
+/**
+ * Asks DNS (NS and SOA, through ctx.net.resolver) whether a name the registry says it has no
+ * record of is delegated anyway: a contradiction worth showing, where an undelegated name
+ * confirms the registry.
+ */
+async function* checkDelegation(state: RunState, name: string): AsyncGenerator<ScanEvent, Delegation> {
+  const { ctx } = state;
+  yield { kind: 'progress', fraction: 0.8, message: `asking DNS whether ${name} is delegated` };
+  const types: DnsRecordType[] = ['NS', 'SOA'];
+  const settled = await Promise.allSettled(types.map((type) => ctx.net.resolver.query(name, type, ctx.signal)));
+  if (ctx.signal.aborted) throw abortError(ctx.signal);
+  const answers: DnsResponse[] = [];
+  const refs: string[] = [];
+  const problems: string[] = [];
+  for (const [index, result] of settled.entries()) {
+    const type = types[index] as DnsRecordType;
+    if (result.status === 'rejected') {
+      problems.push(`${type}: ${errorText(result.reason)}`);
+      continue;
+    }
+    const evidence = dnsEvidence({ name, type }, result.value, state.dnsRefs);
+    yield* evidence.events;
+    refs.push(...evidence.refs);
+    state.allRefs.push(...evidence.refs);
+    answers.push(result.value);
+    if (result.value.rcode !== 'NOERROR' && result.value.rcode !== 'NXDOMAIN') {
+      problems.push(`${type}: the resolver answered ${result.value.rcode}`);
+    }
+  }
+  const own = answers.flatMap((a) => a.answers.filter((r) => nameKey(r.name) === name));
+  const ns = own.filter((r) => r.type === 'NS').flatMap((r) => domainOf(r.data) ?? []);
+  if (ns.length > 0 || own.some((r) => r.type === 'SOA')) return { kind: 'delegated', ns: [...new Set(ns)], refs };
+  if (answers.some((a) => a.rcode === 'NXDOMAIN')) {
+    return { kind: 'absent', why: `the resolver answered NXDOMAIN (no such name) for ${name}`, refs };
+  }
+  if (problems.length === 0) {
+    return { kind: 'absent', why: `${name} has no NS or SOA record of its own: no zone is delegated to it`, refs };
+  }
+  return { kind: 'unknown', why: problems.join('; '), refs };
+}
+
 /** The first source (in the given order) with a value for a field. */
 function pick<T>(
   sources: readonly (Source | undefined)[],
@@ -328,7 +411,57 @@ function pick<T>(
   return undefined;
 }
 
-function merge(state: RunState, name: string, registryHost: string | undefined): void {
+/** The registry's "no match", weighed against what DNS says of the name. */
+function notFoundFinding(state: RunState, name: string, notFound: Source, dns: Delegation): void {
+  const evidence = [...notFound.refs, ...dns.refs];
+  const says = `${notFound.label} says no domain ${name} is registered`;
+  switch (dns.kind) {
+    case 'delegated': {
+      const named = dns.ns.slice(0, MAX_NS_NAMED).join(', ');
+      const more = dns.ns.length > MAX_NS_NAMED ? `, … (${dns.ns.length} in all)` : '';
+      const zone = dns.ns.length > 0 ? `NS ${named}${more}` : 'it has an SOA record of its own';
+      state.graph.finding({
+        about: state.subject,
+        severity: 'low',
+        title: `The registry has no record of ${name}, yet it is delegated in DNS (${zone})`,
+        detail:
+          `${says}, yet DNS has a zone for it (${zone}): one of the two is wrong, or they speak of different moments. ` +
+          'It may be that the registration lookup went to the wrong server (an out-of-date WHOIS server table or ' +
+          'RDAP bootstrap, or a server that answers for the TLD without holding its registrations); that the ' +
+          "registration is so fresh the registry's WHOIS and RDAP have not caught up, or was just deleted and its " +
+          "delegation lingers in resolvers' caches; or that the name lives under a private or alternative TLD, or in " +
+          'a zone the resolver serves itself (split-horizon DNS, or a resolver that rewrites answers). The ' +
+          "registry's own web lookup and the TLD's name servers tell which.",
+        evidence,
+      });
+      return;
+    }
+    case 'absent':
+      state.graph.finding({
+        about: state.subject,
+        severity: 'info',
+        title: `${name} is not registered`,
+        detail:
+          `${says}, and DNS agrees: ${dns.why}. It may be free to register (a lookalike anyone could take, or a ` +
+          'name worth registering defensively), reserved by the registry, or just deleted.',
+        evidence,
+      });
+      return;
+    case 'unknown':
+      state.graph.finding({
+        about: state.subject,
+        severity: 'info',
+        title: `The registry has no record of ${name}`,
+        detail:
+          `${says}. Whether ${name} is delegated in DNS could not be checked (${dns.why}), so it is not known ` +
+          'whether the name is free or the registration lookup missed it.',
+        evidence,
+      });
+      return;
+  }
+}
+
+function merge(state: RunState, name: string, registryHost: string | undefined, dns: Delegation | undefined): void {
   const { graph, subject } = state;
   const now = Date.now();
   const useful = state.sources.filter((s) => hasData(s.record));
@@ -444,16 +577,8 @@ function merge(state: RunState, name: string, registryHost: string | undefined):
   }
 
   // Findings, each on the answers that show it.
-  const notFound = state.sources.find((s) => s.record.notFound && (s.kind === 'registry' || s.kind === 'rdap'));
-  if (notFound && useful.length === 0) {
-    graph.finding({
-      about: subject,
-      severity: 'info',
-      title: `${name} is not registered`,
-      detail: `${notFound.label} says no domain ${name} is registered; it may be free, reserved or just deleted.`,
-      evidence: notFound.refs,
-    });
-  }
+  const notFound = notFoundSource(state);
+  if (notFound && useful.length === 0 && dns) notFoundFinding(state, name, notFound, dns);
   if (created && createdPick) {
     const age = Math.floor((now - created.epochMs) / DAY_MS);
     if (age < YOUNG_MEDIUM_DAYS) {
@@ -503,38 +628,51 @@ function merge(state: RunState, name: string, registryHost: string | undefined):
       evidence: problems.flatMap((p) => p.refs),
     });
   }
+  const failed = failureList(state.failures).map((f) => `- ${f}`);
   if (useful.length === 0 && !notFound) {
     graph.finding({
       about: subject,
       severity: 'low',
       title: `No registration data could be read for ${name}`,
       detail:
-        'The WHOIS and RDAP servers asked gave no record of this domain.' +
-        (state.failures.length > 0 ? `\n${state.failures.join('\n')}` : ''),
+        `No WHOIS or RDAP server asked gave a record of ${name}, so its registrar, dates and registrant are ` +
+        'unknown: not absent, unknown.' +
+        (failed.length > 0 ? `\nThese lookups gave nothing:\n${failed.join('\n')}` : ''),
       evidence: state.allRefs,
     });
-  } else if (state.failures.length > 0) {
+  } else if (failed.length > 0) {
+    const from = [...new Set(useful.map((s) => s.label))];
     graph.finding({
       about: subject,
       severity: 'info',
       title: `Some registration lookups for ${name} failed`,
-      detail: state.failures.join('\n'),
+      detail:
+        (from.length > 0 ? `The registration data comes from ${from.join(', ')}. ` : '') +
+        `These lookups gave nothing:\n${failed.join('\n')}`,
     });
   }
 }
 
+/** The registry's (or RDAP's) answer that it has no such domain, if one came. */
+function notFoundSource(state: RunState): Source | undefined {
+  return state.sources.find((s) => s.record.notFound && (s.kind === 'registry' || s.kind === 'rdap'));
+}
+
 async function* scanDomain(state: RunState, name: string): AsyncGenerator<ScanEvent> {
-  const tld = name.slice(name.lastIndexOf('.') + 1);
-  const { options } = state;
+  const { options, tld } = state;
   yield* whoisLayer(state, name, tld);
   const registry = state.sources.find((s) => s.kind === 'registry');
   const usable = state.sources.some((s) => hasData(s.record) || (s.kind === 'registry' && s.record.notFound));
   if (options.rdap === 'always' || (options.rdap === 'fallback' && !usable)) yield* rdapLayer(state, name, tld);
   if (state.answers === 0) {
-    throw new Error(`no WHOIS or RDAP answer for ${name}: ${state.failures.join('; ') || 'no server to ask'}`);
+    throw new Error(
+      `no WHOIS or RDAP answer for ${name}: ${failureList(state.failures).join('; ') || 'no server to ask'}`,
+    );
   }
+  const unregistered = notFoundSource(state) !== undefined && !state.sources.some((s) => hasData(s.record));
+  const dns = unregistered ? yield* checkDelegation(state, name) : undefined;
   yield { kind: 'progress', fraction: 0.9, message: 'reading the answers' };
-  merge(state, name, registry?.host);
+  merge(state, name, registry?.host, dns);
 }
 
 async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEvent> {
