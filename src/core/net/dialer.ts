@@ -13,6 +13,13 @@ export interface DialerSettings {
   timeoutMs: number;
   resolver: Resolver;
   route?: RouteFn;
+  /**
+   * Why an address must not be contacted (the scan policy of an active scan), checked on the
+   * address each connection actually goes to, after resolution: a name that resolves to a
+   * public address when a scanner checks it and to an internal one when it connects (DNS
+   * rebinding) is still refused.
+   */
+  refuses?: (ip: string) => string | undefined;
 }
 
 const MAX_ADDRESSES_TRIED = 4;
@@ -22,15 +29,23 @@ export class Dialer {
 
   /** A connected socket to host:port, or an Error naming the target and what went wrong. */
   async connect(host: string, port: number, signal: AbortSignal): Promise<Socket> {
-    const { proxy, timeoutMs } = this.settings;
+    const { proxy, timeoutMs, refuses } = this.settings;
     const bare = host.replace(/^\[(.*)\]$/, '$1');
     if (proxy) {
+      // The proxy resolves names itself; with a policy, the name's addresses (asked through the
+      // proxy too) must all pass first.
+      if (refuses) this.checkAll(isIP(bare) !== 0 ? [bare] : await this.addressesOf(bare, signal), port, refuses);
       const target = await routed(this.settings.route, { host: bare, port }, 'tcp', signal);
       return connectSocks(proxy, target.host, target.port, signal, timeoutMs);
     }
     const addresses = isIP(bare) !== 0 ? [bare] : await this.addressesOf(bare, signal);
     const failures: string[] = [];
     for (const address of addresses.slice(0, MAX_ADDRESSES_TRIED)) {
+      const refusal = refuses?.(address);
+      if (refusal !== undefined) {
+        failures.push(`connect to ${formatHostPort({ host: address, port })}: refused by the scan policy: ${refusal}`);
+        continue;
+      }
       try {
         const target = await routed(this.settings.route, { host: address, port }, 'tcp', signal);
         return await connectTcp(target.host, target.port, signal);
@@ -40,6 +55,14 @@ export class Dialer {
       }
     }
     throw new Error(failures.join('; ') || `connect to ${formatHostPort({ host: bare, port })}: no address`);
+  }
+
+  private checkAll(addresses: readonly string[], port: number, refuses: (ip: string) => string | undefined): void {
+    const refused = addresses.flatMap((address) => {
+      const reason = refuses(address);
+      return reason === undefined ? [] : [`${formatHostPort({ host: address, port })}: ${reason}`];
+    });
+    if (refused.length > 0) throw new Error(`connect refused by the scan policy: ${refused.join('; ')}`);
   }
 
   private async addressesOf(name: string, signal: AbortSignal): Promise<string[]> {

@@ -25,6 +25,8 @@ export type { RouteFn } from './lab-route';
 export interface NetOptions {
   /** Where connections to an address really go (the lab maps scenario IPs to loopback servers). */
   route?: RouteFn;
+  /** The scan policy every TCP connection's address must pass (active scans); see Dialer. */
+  refuses?: (ip: string) => string | undefined;
 }
 
 type TlsConnectionApi = Connection & { peerCertificatesDer(): Uint8Array[]; alpn(): string | null };
@@ -47,7 +49,13 @@ export function createNet(config: NetConfig, options: NetOptions = {}): Net {
   const route = options.route ?? (config.lab ? labRoute(config.lab) : undefined);
   const routing = route ? { route } : {};
   const resolver = new DnsResolver({ servers, proxy, timeoutMs, retries: config.retries, ...routing });
-  const dialer = new Dialer({ proxy, timeoutMs, resolver, ...routing });
+  const dialer = new Dialer({
+    proxy,
+    timeoutMs,
+    resolver,
+    ...routing,
+    ...(options.refuses ? { refuses: options.refuses } : {}),
+  });
   const check = (): void => {
     if (configError) throw new Error(`network settings: ${configError.message}`);
   };

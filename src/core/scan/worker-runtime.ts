@@ -1,6 +1,7 @@
 // What runs inside a scanner worker process: receives one start frame, runs that scanner with
 // a fresh ctx, streams its events back, and stops on cancel. Transport-free, so it is testable.
 import { type Net, type NetConfig, type Scanner, scanPolicy } from '../../shared/scanner';
+import type { NetOptions } from '../net';
 import { HostToWorker, MAX_TEXT, PROTOCOL_VERSION, type WorkerToHost } from './worker-protocol';
 
 export interface WorkerPort {
@@ -10,7 +11,7 @@ export interface WorkerPort {
 
 export interface WorkerDeps {
   loadScanner(id: string): Promise<Scanner | undefined>;
-  createNet(config: NetConfig): Net;
+  createNet(config: NetConfig, options?: NetOptions): Net;
 }
 
 /** Frame texts are capped by the protocol (MAX_TEXT); a longer one would make the frame invalid. */
@@ -66,12 +67,16 @@ export function serveScanWorker(port: WorkerPort, deps: WorkerDeps): void {
     }
     const log = (level: 'debug' | 'info' | 'warn') => (text: string) =>
       port.send({ type: 'log', level, message: bounded(text) });
+    const policy = scanPolicy(message.policy, message.net.lab);
+    // An active scan's every connection passes the policy at the socket, whatever the scanner
+    // checked before; passive ones talk to third parties the analyst configured.
+    const netOptions = scanner.manifest.mode === 'active' ? { refuses: (ip: string) => policy.refuses(ip) } : {};
     const ctx = {
-      net: deps.createNet(message.net),
+      net: deps.createNet(message.net, netOptions),
       signal,
       options: message.options,
       log: { debug: log('debug'), info: log('info'), warn: log('warn') },
-      policy: scanPolicy(message.policy, message.net.lab),
+      policy,
     };
     try {
       for await (const event of scanner.run(message.input, ctx)) {

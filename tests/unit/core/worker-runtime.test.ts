@@ -98,4 +98,26 @@ describe('scan worker runtime', () => {
       'no scanner "nope"',
     ]);
   });
+
+  it("hands an active scanner a Net that applies the case's policy to every connection, a passive one a plain Net", async () => {
+    const given: { refuses: string | undefined }[] = [];
+    const active: Scanner = { ...scripted, manifest: { ...scripted.manifest, id: 'active', mode: 'active' } };
+    const sent: WorkerToHost[] = [];
+    let deliver: (message: unknown) => void = () => {};
+    serveScanWorker(
+      { send: (m) => sent.push(m), onMessage: (l) => (deliver = l) },
+      {
+        loadScanner: async (id) => (id === 'active' ? active : scripted),
+        createNet: (_config, options) => {
+          given.push({ refuses: options?.refuses?.('10.0.0.1') });
+          return {} as Net;
+        },
+      },
+    );
+    deliver({ ...start('a.example'), scannerId: 'active' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    deliver(start('b.example'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(given.map((g) => g.refuses)).toEqual(['10.0.0.1 is a private address', undefined]);
+  });
 });
