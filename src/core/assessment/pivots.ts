@@ -24,6 +24,9 @@ const hostCertificatePaths: PivotPath[] = [
 const domainOwnerPaths: PivotPath[] = [
   { role: 'name server', steps: [out('has_ns')], type: 'domain' },
   { role: 'mail server', steps: [out('has_mx')], type: 'domain' },
+  // Where mail and DNS really are: hosting shared with other domains shows at these addresses.
+  { role: 'mail server address', steps: [out('has_mx'), out('resolves_to')], type: 'ip' },
+  { role: 'name server address', steps: [out('has_ns'), out('resolves_to')], type: 'ip' },
   { role: 'registrar', steps: [out('registered_with')], type: 'registrar' },
   { role: 'registrant', steps: [out('registered_by')], type: 'organization' },
 ];

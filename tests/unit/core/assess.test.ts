@@ -197,6 +197,28 @@ describe('assess', () => {
     expect(unknown.signals).toEqual([]);
   });
 
+  it("pivots on the addresses of a domain's mail and name servers, counting the domains that share them", () => {
+    const g = graphOf();
+    const target = g.add('domain', 'a.example');
+    const other = g.add('domain', 'b.example');
+    const mx = g.add('domain', 'mx.a.example');
+    const ns = g.add('domain', 'ns.hoster.example');
+    const mailIp = g.add('ip', '192.0.2.25');
+    const nsIp = g.add('ip', '192.0.2.53');
+    g.link(target, 'has_mx', mx);
+    g.link(target, 'has_ns', ns);
+    g.link(mx, 'resolves_to', mailIp);
+    g.link(ns, 'resolves_to', nsIp);
+    // Another domain's own mail server on the same address: shared mail hosting.
+    const otherMx = g.add('domain', 'mail.b.example');
+    g.link(other, 'has_mx', otherMx);
+    g.link(otherMx, 'resolves_to', mailIp);
+    const result = assess({ target, graph: g, findings: [], runs: [] });
+    const pivot = (role: string) => result.pivots.filter((p) => p.role === role).map((p) => [p.value, p.shared]);
+    expect(pivot('mail server address')).toEqual([['192.0.2.25', 1]]);
+    expect(pivot('name server address')).toEqual([['192.0.2.53', 0]]);
+  });
+
   it('leaves the categories an address cannot have out of its grade, and pivots on its names and certificates', () => {
     const g = graphOf();
     const sha = 'AB'.repeat(32);
