@@ -100,12 +100,12 @@ function readJson(response: HttpResponse): { ok: true; json: unknown } | { ok: f
   }
 }
 
-class Refs {
-  private count = 0;
-  next(source: CtSource): string {
-    this.count++;
-    return `${this.count}:ct:${source}`;
-  }
+/**
+ * The evidence ref of one answer: numbered by source and page, not by arrival, since both
+ * sources are asked at once and the same run must cite the same refs whichever answers first.
+ */
+function ctRef(source: CtSource, page = 0): string {
+  return source === 'crtsh' ? '1:ct:crtsh' : `${2 + page}:ct:certspotter`;
 }
 
 async function ask(ctx: ScanContext, url: string): Promise<HttpResponse> {
@@ -139,11 +139,11 @@ function absorb(out: SourceOutcome, parsed: ParseResult & { ok: true }, ref: str
   out.capped ||= parsed.capped;
 }
 
-async function fetchCrtsh(ctx: ScanContext, name: string, options: Options, refs: Refs): Promise<SourceOutcome> {
+async function fetchCrtsh(ctx: ScanContext, name: string, options: Options): Promise<SourceOutcome> {
   const out = outcome('crtsh');
   const url = `${ctx.net.endpoint('crtsh').replace(/\/+$/, '')}/?q=${encodeURIComponent(name)}&output=json`;
   const response = await ask(ctx, url);
-  const ref = refs.next('crtsh');
+  const ref = ctRef('crtsh');
   out.events.push(evidenceEvent(ref, url, response.body));
   out.refs.push(ref);
   const read = readJson(response);
@@ -157,7 +157,7 @@ async function fetchCrtsh(ctx: ScanContext, name: string, options: Options, refs
   return out;
 }
 
-async function fetchCertspotter(ctx: ScanContext, name: string, options: Options, refs: Refs): Promise<SourceOutcome> {
+async function fetchCertspotter(ctx: ScanContext, name: string, options: Options): Promise<SourceOutcome> {
   const out = outcome('certspotter');
   const base =
     `${ctx.net.endpoint('certspotter').replace(/\/+$/, '')}/v1/issuances?domain=${encodeURIComponent(name)}` +
@@ -174,7 +174,7 @@ async function fetchCertspotter(ctx: ScanContext, name: string, options: Options
       out.problems.push(`page after issuance ${after}: ${errorText(error)}`);
       break;
     }
-    const ref = refs.next('certspotter');
+    const ref = ctRef('certspotter', page);
     out.events.push(evidenceEvent(ref, url, response.body));
     out.refs.push(ref);
     const read = readJson(response);
@@ -197,9 +197,9 @@ async function fetchCertspotter(ctx: ScanContext, name: string, options: Options
   return out;
 }
 
-async function fetchSource(ctx: ScanContext, source: CtSource, name: string, options: Options, refs: Refs) {
+async function fetchSource(ctx: ScanContext, source: CtSource, name: string, options: Options) {
   try {
-    return await (source === 'crtsh' ? fetchCrtsh : fetchCertspotter)(ctx, name, options, refs);
+    return await (source === 'crtsh' ? fetchCrtsh : fetchCertspotter)(ctx, name, options);
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     const out = outcome(source);
@@ -421,8 +421,7 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
     fraction: 0.05,
     message: `asking ${options.sources.map((s) => SOURCE_TITLES[s]).join(' and ')} about ${name}`,
   };
-  const refs = new Refs();
-  const outcomes = await Promise.all(options.sources.map((s) => fetchSource(ctx, s, name, options, refs)));
+  const outcomes = await Promise.all(options.sources.map((s) => fetchSource(ctx, s, name, options)));
   for (const out of outcomes) yield* out.events;
   const answered = outcomes.filter((o) => o.failure === null);
   if (answered.length === 0) {

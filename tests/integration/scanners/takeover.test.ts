@@ -23,7 +23,6 @@ afterAll(async () => {
 /** Runs the scanner and checks the scan-event contract; the events, in order. */
 async function scan(value: string, net: Net): Promise<ScanEvent[]> {
   const run = await runScanner(takeoverScanner, { type: 'domain', value }, net, { timeoutMs: 5000 });
-  // The takeover scanner reports no progress of 1 at its end.
   checkScanContract(run, { category: 'dns' });
   return run.events;
 }
