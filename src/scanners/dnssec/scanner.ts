@@ -11,6 +11,7 @@ import { GraphBuilder } from '../kit/graph-builder';
 import { type ChainResult, walkChain } from './chain';
 import { dnssecManifest } from './manifest';
 import { Session } from './session';
+import type { SigCheck } from './verify';
 import { describeSig } from './zone';
 
 /** Plain JSON of the reports (interfaces without index signatures are not JsonValue to the compiler). */
@@ -37,13 +38,24 @@ function report(domain: EntityKey, chain: ChainResult, refs: string[]): ScanEven
     ...chain.dsSignatures.flat(),
     ...chain.dataSignatures,
   ];
-  const stale = all.filter((s) => s.status === 'expired' || s.status === 'not-yet-valid');
-  if (stale.length > 0) {
+  const { alone: staleAlone, beside: staleBeside } = staleSignatures(all);
+  const staleLines = (list: SigCheck[]) =>
+    [...new Set(list.map((s) => `${s.owner} ${s.covers}: ${describeSig(s)}`))].join('\n');
+  if (staleAlone.length > 0) {
     graph.finding({
       about: domain,
       severity: 'high',
       title: `Expired or not yet valid DNSSEC signatures for ${name}`,
-      detail: [...new Set(stale.map((s) => `${s.owner} ${s.covers}: ${describeSig(s)}`))].join('\n'),
+      detail: staleLines(staleAlone),
+      evidence: refs,
+    });
+  }
+  if (staleBeside.length > 0) {
+    graph.finding({
+      about: domain,
+      severity: 'info',
+      title: `Stale DNSSEC signatures beside valid ones for ${name}`,
+      detail: `Each of these RRsets also carries a valid signature, so validation succeeds (a key rollover or a re-signing in progress leaves such signatures):\n${staleLines(staleBeside)}`,
       evidence: refs,
     });
   }
@@ -94,6 +106,21 @@ function report(domain: EntityKey, chain: ChainResult, refs: string[]): ScanEven
       break;
   }
   return graph.drain();
+}
+
+/**
+ * Expired and not-yet-valid signatures: `alone` over RRsets no valid signature covers (they fail
+ * validation), `beside` next to a valid one over the same RRset (a key rollover or a slow
+ * re-sign leaves them; nothing breaks).
+ */
+export function staleSignatures(all: readonly SigCheck[]): { alone: SigCheck[]; beside: SigCheck[] } {
+  const rrsetOf = (s: SigCheck) => `${s.owner} ${s.covers}`;
+  const validated = new Set(all.filter((s) => s.status === 'valid').map(rrsetOf));
+  const stale = all.filter((s) => s.status === 'expired' || s.status === 'not-yet-valid');
+  return {
+    alone: stale.filter((s) => !validated.has(rrsetOf(s))),
+    beside: stale.filter((s) => validated.has(rrsetOf(s))),
+  };
 }
 
 async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEvent> {

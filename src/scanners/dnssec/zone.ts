@@ -98,7 +98,9 @@ export function evaluateZone(input: ZoneInput): EvaluatedZone {
       `${zone} publishes DNSKEYs but its parent has no DS for it, so validators treat it as unsigned (an island of security)`,
     );
   }
-  // RFC 4035 §5.2: a DS set of algorithms or digests the validator does not know makes the zone insecure, not bogus.
+  // RFC 4035 §5.2: a DS set of algorithms or digests a validator does not know makes the zone
+  // insecure to that validator, not bogus. Other validators may know them, so the zone is marked
+  // unsupported and the verdict is unknown: neither signed nor unsigned is claimed, nor graded.
   const usable = ds.filter((d) => SUPPORTED_ALGORITHMS.has(d.algorithm) && digestSupported(d.digestType));
   if (usable.length === 0) {
     const algorithms = [...new Set(ds.map((d) => algorithmName(d.algorithm)))].join(', ');

@@ -2,7 +2,8 @@
 // cannot stand behind, no grade, and a run that fails only when nothing was answered at all.
 import * as packet from 'dns-packet';
 import { describe, expect, it } from 'vitest';
-import { dnssecScanner } from '../../../src/scanners/dnssec/scanner';
+import { dnssecScanner, staleSignatures } from '../../../src/scanners/dnssec/scanner';
+import type { SigCheck } from '../../../src/scanners/dnssec/verify';
 import { checkScanContract, fakeNet, runScanner } from '../../helpers/scanner-harness';
 
 const soaAnswer = (name: string): Uint8Array =>
@@ -53,5 +54,34 @@ describe('dnssec scanner on a failing resolver', () => {
     expect(run.entities[0]?.props?.dnssecReasons).toEqual([
       'asking the SOA of example.test failed: the answer could not be read (a label runs past the end of the message)',
     ]);
+  });
+});
+
+describe('stale signatures', () => {
+  const sig = (owner: string, covers: string, status: SigCheck['status'], keyTag = 1): SigCheck => ({
+    owner,
+    covers,
+    keyTag,
+    algorithm: 13,
+    signer: 'example.com',
+    inception: '2026-01-01T00:00:00Z',
+    expiration: '2026-02-01T00:00:00Z',
+    status,
+  });
+
+  it('fails only the RRsets no valid signature covers; one beside a valid signature is a rollover', () => {
+    const rollover = sig('example.com', 'DNSKEY', 'expired', 2);
+    const broken = sig('www.example.com', 'A', 'expired');
+    const early = sig('example.com', 'SOA', 'not-yet-valid');
+    const result = staleSignatures([
+      sig('example.com', 'DNSKEY', 'valid'),
+      rollover,
+      broken,
+      early,
+      sig('example.com', 'MX', 'valid'),
+    ]);
+    expect(result.alone).toEqual([broken, early]);
+    expect(result.beside).toEqual([rollover]);
+    expect(staleSignatures([sig('a.test', 'A', 'valid')])).toEqual({ alone: [], beside: [] });
   });
 });
