@@ -354,7 +354,7 @@ async function* resolveServerHosts(
   const queries = hosts.flatMap((host) => (['A', 'AAAA'] as const).map((type) => ({ name: host.name, type })));
   const outcomes = yield* runQueries(queries, ctx, { from: 0.8, to: 0.95 }, deadline);
   yield* evidenceOf(outcomes, refs);
-  const graph = new GraphBuilder();
+  const graph = new GraphBuilder(dnsManifest.category);
   const skipped = analyseServerHosts(name, hosts, outcomes, graph);
   if (skipped.length > 0) {
     ctx.log.warn(
@@ -377,7 +377,7 @@ async function* scanDomain(name: string, ctx: ScanContext, refs: Refs, deadline:
     throw new Error(`every DNS query for ${name} failed: ${first?.error ?? 'no answer'}`);
   }
   yield* evidenceOf(outcomes, refs);
-  const graph = new GraphBuilder();
+  const graph = new GraphBuilder(dnsManifest.category);
   const found = analyseDomain(name, own, graph, ctx);
   const { addresses, zone } = found;
 
@@ -447,7 +447,7 @@ async function* scanIp(address: string, ctx: ScanContext, refs: Refs): AsyncGene
     );
   }
   yield* evidenceOf([outcome], refs);
-  const graph = new GraphBuilder();
+  const graph = new GraphBuilder(dnsManifest.category);
   const found = analysePtr(address, outcome, graph, ctx);
   const rcode = outcome.response.rcode;
   if (!found && (rcode === 'NOERROR' || rcode === 'NXDOMAIN')) {
@@ -491,7 +491,7 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
       if (!email) throw new Error(`"${input.value.slice(0, 300)}" is not a valid email address`);
       const name = email.slice(email.lastIndexOf('@') + 1);
       // The address itself is the proof that it uses this domain; the DNS answers follow.
-      const graph = new GraphBuilder();
+      const graph = new GraphBuilder(dnsManifest.category);
       graph.relation({ type: 'email', value: email }, 'uses_email_domain', domain(name), []);
       yield* graph.drain();
       yield* scanDomain(name, ctx, refs, deadline);

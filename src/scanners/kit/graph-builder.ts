@@ -28,8 +28,8 @@ export interface FindingInput {
 const keyOf = (key: EntityKey): string => `${key.type}\u0000${key.value}`;
 
 export class GraphBuilder {
-  /** The findings' category: the scanner's own (dns, email, ...). */
-  constructor(private readonly category = 'dns') {}
+  /** The findings' category: the scanner's own (dns, email, ...), always said, never assumed. */
+  constructor(private readonly category: string) {}
 
   private entities = new Map<string, EntityEntry>();
   private relations = new Map<string, RelationEntry>();
