@@ -12,6 +12,7 @@ import { httpManifest } from './http/manifest';
 import { openRedirectManifest } from './open-redirect/manifest';
 import { propagationManifest } from './propagation/manifest';
 import { screenshotManifest } from './screenshot/manifest';
+import { subdomainsManifest } from './subdomains/manifest';
 import { takeoverManifest } from './takeover/manifest';
 import { techManifest } from './tech/manifest';
 import { tlsCertManifest } from './tls-cert/manifest';
@@ -35,6 +36,7 @@ const entries: Entry[] = [
   { manifest: propagationManifest, load: async () => (await import('./propagation/scanner')).propagationScanner },
   { manifest: takeoverManifest, load: async () => (await import('./takeover/scanner')).takeoverScanner },
   { manifest: ctManifest, load: async () => (await import('./ct/scanner')).ctScanner },
+  { manifest: subdomainsManifest, load: async () => (await import('./subdomains/scanner')).subdomainsScanner },
   { manifest: waybackManifest, load: async () => (await import('./wayback/scanner')).waybackScanner },
   { manifest: techManifest, load: async () => (await import('./tech/scanner')).techScanner },
   { manifest: contentManifest, load: async () => (await import('./content/scanner')).contentScanner },
