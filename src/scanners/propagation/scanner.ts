@@ -35,8 +35,11 @@ interface Outcome {
   refs: string[];
 }
 
-function stringList(value: JsonValue | undefined, fallback: readonly string[]): string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : [...fallback];
+/** A list option: absent means the default; anything but a list of strings is an error, never ignored. */
+function stringList(key: string, value: JsonValue | undefined, fallback: readonly string[]): string[] {
+  if (value === undefined) return [...fallback];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  throw new Error(`invalid options: ${key} must be a list of strings`);
 }
 
 function positive(value: JsonValue | undefined, fallback: number, max: number): number {
@@ -154,13 +157,18 @@ function tableOf(comparison: Comparison, replies: readonly Reply[]): Props {
 async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEvent> {
   const name = canonicalValue('domain', input.value);
   if (name === undefined) throw new Error(`"${input.value.slice(0, 100)}" is not a domain name`);
-  const { resolvers, errors: resolverErrors } = parseResolvers(stringList(ctx.options.resolvers, DEFAULT_RESOLVERS));
-  const { types, errors: typeErrors } = parseRecordTypes(stringList(ctx.options.recordTypes, DEFAULT_RECORD_TYPES));
+  const { resolvers, errors: resolverErrors } = parseResolvers(
+    stringList('resolvers', ctx.options.resolvers, DEFAULT_RESOLVERS),
+  );
+  const { types, errors: typeErrors } = parseRecordTypes(
+    stringList('recordTypes', ctx.options.recordTypes, DEFAULT_RECORD_TYPES),
+  );
   const optionErrors = [...resolverErrors, ...typeErrors];
   if (optionErrors.length > 0) throw new Error(`invalid options: ${optionErrors.join('; ')}`);
   if (resolvers.length === 0) throw new Error('invalid options: no resolvers to ask');
   if (types.length === 0) throw new Error('invalid options: no record types to compare');
-  const timeoutMs = positive(ctx.options.timeoutMs, 5000, 120_000);
+  // One question may take at most what leaves the run time to report (its own timeout is 60 s).
+  const timeoutMs = positive(ctx.options.timeoutMs, 5000, propagationManifest.timeoutMs - 10_000);
   const limit = positive(ctx.options.concurrency, 8, MAX_CONCURRENCY);
 
   const tasks = types.flatMap((type) => resolvers.map((resolver) => ({ type, resolver })));

@@ -131,5 +131,11 @@ describe('propagation scanner', () => {
     await expect(scan('nova-parcels.com', { resolvers: ['Bad=not-an-ip'], recordTypes: ['A', 'SPF'] })).rejects.toThrow(
       /invalid options: resolver "Bad=not-an-ip".*record type "SPF"/,
     );
+    await expect(scan('nova-parcels.com', { resolvers: '8.8.8.8' })).rejects.toThrow(
+      'invalid options: resolvers must be a list of strings',
+    );
+    await expect(scan('nova-parcels.com', { recordTypes: [1, 2] })).rejects.toThrow(
+      'invalid options: recordTypes must be a list of strings',
+    );
   });
 });
