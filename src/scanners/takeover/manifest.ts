@@ -4,7 +4,7 @@ export const takeoverManifest: ScannerManifest = {
   id: 'takeover',
   title: 'Subdomain takeover',
   description:
-    "Follows the domain's CNAME chain and matches the final target against a table of services known to allow " +
+    "Follows the domain's CNAME chain and matches its targets (the last one a service claims) against a table of services known to allow " +
     'takeover of dangling aliases (from can-i-take-over-xyz and nuclei-templates). On a match it checks the ' +
     'service\'s signs: the target not existing (NXDOMAIN) and the service\'s "not found" page, fetched from ' +
     "http(s)://<domain>/. Active: it requests the domain's own web page.",
