@@ -1,0 +1,172 @@
+// The reputation scanner over fake networks: lists that all refuse leave no score, failures are
+// "not checked", DROP files that fail or come cut, the option's file names, bounded concurrency
+// and cancellation.
+import { describe, expect, it } from 'vitest';
+import { dropFileNames } from '../../../src/scanners/reputation/drop-fetch';
+import { DNSBLS } from '../../../src/scanners/reputation/lists';
+import { reputationScanner } from '../../../src/scanners/reputation/scanner';
+import { readCategoryScore } from '../../../src/shared/grade';
+import type { HttpRequest, HttpResponse, Net } from '../../../src/shared/scanner';
+import { checkScanContract, fakeNet, fakeNetStats, runScanner, type ScanRun } from '../../helpers/scanner-harness';
+
+const IP_V4_LISTS = DNSBLS.filter((s) => s.subject === 'ip');
+
+interface ReputationProp {
+  listed: { list: string }[];
+  clean: string[];
+  unchecked: { list: string; reason: string }[];
+}
+
+function propsOf(run: ScanRun, value: string): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  for (const e of run.entities) if (e.entity.value === value) Object.assign(props, e.props);
+  return props;
+}
+
+const reputation = (run: ScanRun, value: string) => propsOf(run, value).reputation as ReputationProp;
+
+/** A Net whose resolver answers `code` for every A question under a list zone, and whose HTTP serves `files`. */
+function netWith(
+  code: string | null,
+  files: Record<string, Partial<HttpResponse> | Error> = {},
+  stats = fakeNetStats(),
+): Net {
+  const base = fakeNet(
+    (name, type) => {
+      if (code === null || type !== 'A' || name.startsWith('1.0.0.127.')) return { rcode: 'NXDOMAIN' };
+      return { answers: [{ name, type: 'A', ttl: 60, data: code }] };
+    },
+    { stats, delayMs: 2 },
+  );
+  return {
+    ...base,
+    endpoint: (name) => `https://drop.test/${name}`,
+    http: async (request: HttpRequest) => {
+      const file = files[request.url.split('/').at(-1) ?? ''];
+      if (file instanceof Error) throw file;
+      return {
+        url: request.url,
+        status: 404,
+        statusText: 'Not Found',
+        headers: [],
+        body: new Uint8Array(),
+        bodyTruncated: false,
+        ...file,
+      };
+    },
+  };
+}
+
+const body = (text: string): Partial<HttpResponse> => ({
+  status: 200,
+  statusText: 'OK',
+  body: new TextEncoder().encode(text),
+});
+
+describe('the reputation scanner', () => {
+  it('leaves no score when every list refuses, and says which could not be checked', async () => {
+    const run = await runScanner(reputationScanner, { type: 'ip', value: '192.0.2.1' }, netWith('127.255.255.254'), {
+      dropFiles: [],
+    });
+    checkScanContract(run, { category: 'reputation' });
+    const rep = reputation(run, '192.0.2.1');
+    expect(rep.listed).toEqual([]);
+    expect(rep.clean).toEqual([]);
+    expect(rep.unchecked.map((u) => u.list).sort()).toEqual(IP_V4_LISTS.map((s) => s.name).sort());
+    expect('grade.reputation' in propsOf(run, '192.0.2.1')).toBe(false);
+    expect(run.findings.map((f) => `${f.severity} ${f.title}`)).toEqual([
+      `info ${IP_V4_LISTS.length} list(s) could not be checked for 192.0.2.1`,
+    ]);
+  });
+
+  it('reports queries that fail as not checked', async () => {
+    const net = fakeNet(() => new Error('DNS query failed: timed out'));
+    const run = await runScanner(reputationScanner, { type: 'ip', value: '192.0.2.1' }, net, { dropFiles: [] });
+    const rep = reputation(run, '192.0.2.1');
+    expect(rep.unchecked).toHaveLength(IP_V4_LISTS.length);
+    expect(rep.unchecked[0]?.reason).toMatch(/the query failed: DNS query failed: timed out/);
+    expect(readCategoryScore(propsOf(run, '192.0.2.1'), 'reputation')).toBeNull();
+    // Nothing answered, so the finding has nothing to cite.
+    checkScanContract(run, {
+      category: 'reputation',
+      findingsWithoutEvidence: (t) => t.includes('could not be checked'),
+    });
+  });
+
+  it('keeps DROP files that fail apart from those that answer, and trusts a cut file only for what it holds', async () => {
+    const net = netWith(null, {
+      'drop.txt': { status: 503, statusText: 'Service Unavailable', body: new TextEncoder().encode('busy') },
+      'edrop.txt': body('; EDROP\n192.0.2.0/25 ; SBL9\n'),
+      'drop_v4.json': { ...body('{"cidr":"198.51.100.0/24","sblid":"SBL1"}\n{"cidr":"203.0.1'), bodyTruncated: true },
+      'drop_v6.txt': new Error('connection reset'),
+    });
+    const options = { dropFiles: ['drop.txt', 'edrop.txt', 'drop_v4.json', 'drop_v6.txt'] };
+    const inside = await runScanner(reputationScanner, { type: 'ip', value: '198.51.100.7' }, net, options);
+    checkScanContract(inside, { category: 'reputation' });
+    const rep = reputation(inside, '198.51.100.7');
+    expect(rep.listed.map((l) => l.list)).toEqual(['Spamhaus DROP']);
+    expect(rep.unchecked).toEqual([{ list: 'Spamhaus DROP', reason: 'drop.txt was answered with HTTP 503' }]);
+    expect(rep.clean).toContain('Spamhaus EDROP');
+    expect(rep.clean).not.toContain('Spamhaus DROPv6');
+
+    const outside = await runScanner(reputationScanner, { type: 'ip', value: '192.0.2.200' }, net, options);
+    expect(reputation(outside, '192.0.2.200').unchecked.map((u) => u.reason)).toEqual([
+      'drop.txt was answered with HTTP 503',
+      expect.stringMatching(/^drop_v4\.json was cut at \d+ bytes$/),
+    ]);
+    const v6 = await runScanner(reputationScanner, { type: 'ip', value: '2001:db8::1' }, net, options);
+    expect(reputation(v6, '2001:db8::1').unchecked).toContainEqual({
+      list: 'Spamhaus DROPv6',
+      reason: 'drop_v6.txt could not be fetched: connection reset',
+    });
+  });
+
+  it('takes only plain file names from the option', () => {
+    expect(dropFileNames(['drop.txt', '../secret', 'a/b', '.hidden', 'drop.txt', 7, 'x..y'])).toEqual(['drop.txt']);
+    expect(dropFileNames(undefined)).toEqual(['drop.txt', 'edrop.txt', 'drop_v6.txt']);
+    expect(dropFileNames([])).toEqual([]);
+  });
+
+  it('keeps at most four questions in flight', async () => {
+    const stats = fakeNetStats();
+    await runScanner(reputationScanner, { type: 'ip', value: '192.0.2.1' }, netWith(null, {}, stats), {
+      dropFiles: [],
+    });
+    // One question and one self-test per list.
+    expect(stats.queries).toBe(2 * IP_V4_LISTS.length);
+    expect(stats.maxInFlight).toBeGreaterThan(1);
+    expect(stats.maxInFlight).toBeLessThanOrEqual(4);
+  });
+
+  it('stops when the run is cancelled', async () => {
+    const controller = new AbortController();
+    const stats = fakeNetStats();
+    const net = fakeNet(
+      () => {
+        controller.abort(new Error('cancelled by the analyst'));
+        return { rcode: 'NXDOMAIN' };
+      },
+      { stats, delayMs: 2 },
+    );
+    await expect(
+      runScanner(
+        reputationScanner,
+        { type: 'ip', value: '192.0.2.1' },
+        net,
+        { dropFiles: [] },
+        { signal: controller.signal },
+      ),
+    ).rejects.toThrow(/cancelled/);
+    expect(stats.queries).toBeLessThan(2 * IP_V4_LISTS.length);
+  });
+
+  it('refuses what it cannot check', async () => {
+    const net = netWith(null);
+    await expect(runScanner(reputationScanner, { type: 'url', value: 'https://x.example/' }, net)).rejects.toThrow(
+      /does not accept url/,
+    );
+    await expect(runScanner(reputationScanner, { type: 'ip', value: '1.2.3' }, net)).rejects.toThrow(
+      /not a valid IP address/,
+    );
+  });
+});
