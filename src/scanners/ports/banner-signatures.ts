@@ -7,8 +7,9 @@ import table from '../../../resources/ports/banners.json';
 import { regexProblems } from '../tech/regex-guard';
 import { slugOf } from '../tech/signatures';
 
-// 'm': greetings span lines (multi-line SMTP 220-); 'd': capture indices tell a whole version from one cut by its bound.
-const FLAGS = 'imd';
+// No 'm': ^ is the banner's start, so a pattern for one protocol cannot match a line inside another's.
+// 'd': capture indices tell a whole version from one cut by its bound.
+const FLAGS = 'id';
 
 const Pattern = z
   .string()

@@ -4,6 +4,7 @@
 import { cpeOf, detect, technologyValue } from '../tech/match';
 import { BANNER_SIGNATURES, type BannerProduct } from './banner-signatures';
 import { bannerChars, escapeBanner } from './banner-text';
+import type { Probe } from './port-table';
 
 export interface Product {
   name: string;
@@ -111,4 +112,15 @@ export function identifyHttpHead(bytes: Uint8Array): Product[] {
       matched: bounded(d.matched),
     };
   });
+}
+
+/**
+ * What an open port's banner names: a greeting by the banner signatures; an HTTP head by the tech
+ * scanner's signatures and then by the banner signatures' own header patterns (Docker, CouchDB).
+ */
+export function identify(bytes: Uint8Array, probe: Probe): Product[] {
+  if (probe !== 'http') return identifyGreeting(bytes);
+  const found = identifyHttpHead(bytes);
+  const known = new Set(found.map((p) => p.name));
+  return [...found, ...identifyGreeting(bytes).filter((p) => !known.has(p.name))];
 }

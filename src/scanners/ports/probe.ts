@@ -6,6 +6,7 @@ import type { Connection, Net } from '../../shared/scanner';
 import { greetingComplete, headComplete } from './banner-end';
 import type { PortEntry } from './port-table';
 import { failedConnectState, type PortState } from './states';
+import { bracketed } from './targets';
 
 /** Bytes of a greeting kept; the connection is closed past them. */
 export const MAX_BANNER_BYTES = 1024;
@@ -45,8 +46,7 @@ export interface PortResult {
 }
 
 function headRequest(host: string): string {
-  const name = host.includes(':') ? `[${host}]` : host;
-  return `HEAD / HTTP/1.0\r\nHost: ${name}\r\nUser-Agent: Mozilla/5.0 (compatible; Tracegraph)\r\nAccept: */*\r\nConnection: close\r\n\r\n`;
+  return `HEAD / HTTP/1.0\r\nHost: ${bracketed(host)}\r\nUser-Agent: Mozilla/5.0 (compatible; Tracegraph)\r\nAccept: */*\r\nConnection: close\r\n\r\n`;
 }
 
 async function readBanner(

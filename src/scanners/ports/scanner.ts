@@ -9,13 +9,13 @@ import { gradePropKey, scoreCategory } from '../../shared/grade';
 import type { EntityKey, Props } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { GraphBuilder } from '../kit/graph-builder';
-import { identifyGreeting, identifyHttpHead, type Product } from './identify';
+import { identify, type Product } from './identify';
 import { portsManifest } from './manifest';
 import { readOptions } from './options';
 import { pooled } from './pool';
 import { portInfo } from './port-table';
 import { type PortResult, type ProbeTarget, probePort } from './probe';
-import { type ScanTargets, scanTargets } from './targets';
+import { bracketed, type ScanTargets, scanTargets } from './targets';
 import { transcript } from './transcript';
 import { bannerLine, judgeAddress, portLabel } from './verdict';
 
@@ -37,12 +37,12 @@ function runSignal(parent: AbortSignal, concurrency: number): AbortSignal {
 const transcriptRef = (address: string): string => `ports:${address}`;
 
 function serviceValue(address: string, port: number): string {
-  return `${address.includes(':') ? `[${address}]` : address}:${port}/tcp`;
+  return `${bracketed(address)}:${port}/tcp`;
 }
 
 function productsOf(result: PortResult): Product[] {
   if (result.state !== 'open' || !result.banner) return [];
-  return portInfo(result.port).probe === 'http' ? identifyHttpHead(result.banner) : identifyGreeting(result.banner);
+  return identify(result.banner, portInfo(result.port).probe);
 }
 
 function technologyProps(product: Product): Props {
@@ -68,12 +68,12 @@ function reportAddress(
   const names = new Map(
     [...products].map(([port, list]) => [port, list.map((p) => (p.version ? `${p.name} ${p.version}` : p.name))]),
   );
+  const namesProp = (port: number): Props => {
+    const list = names.get(port) ?? [];
+    return list.length > 0 ? { products: list } : {};
+  };
   const verdict = judgeAddress(address, results, names);
-  const open = verdict.open.map((r) => ({
-    port: r.port,
-    service: portInfo(r.port).service,
-    ...((names.get(r.port) ?? []).length > 0 ? { products: names.get(r.port) ?? [] } : {}),
-  }));
+  const open = verdict.open.map((r) => ({ port: r.port, service: portInfo(r.port).service, ...namesProp(r.port) }));
   const ipProps: Props = {
     ports: {
       open,
@@ -100,7 +100,7 @@ function reportAddress(
       state: 'open',
       risk: entry.risk,
       ...(banner ? { banner } : {}),
-      ...((names.get(r.port) ?? []).length > 0 ? { products: names.get(r.port) ?? [] } : {}),
+      ...namesProp(r.port),
     });
     graph.relation(ip, 'exposes_service', service, refs, { port: r.port, proto: 'tcp' });
     // Only a version makes a product worth a node: it is what a CVE lookup needs.
@@ -159,7 +159,7 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
       kind: 'evidence',
       ref: transcriptRef(address),
       mediaType: 'text/plain; charset=utf-8',
-      source: `tcp-connect://${address}`,
+      source: `tcp-connect://${bracketed(address)}`,
       encoding: 'utf8',
       content: transcript(address, list, options),
     };

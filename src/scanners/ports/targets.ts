@@ -18,6 +18,11 @@ export interface ScanTargets {
   skipped: string[];
 }
 
+/** An address as it stands before a port or in a Host header: IPv6 in brackets. */
+export function bracketed(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export async function scanTargets(

@@ -276,7 +276,9 @@ describe('ports on a scenario of exposed services', () => {
       `high: MongoDB (27017/tcp) is open to the internet on ${ip}`,
     ]);
     // SSH on a port the list does not know is still named by its banner.
-    expect(technologies(run).sort()).toEqual(['mysql@8.0.32', 'openssh@7.4', 'vsftpd@2.3.4']);
+    expect(technologies(run).sort()).toEqual(['docker-engine@20.10.7', 'mysql@8.0.32', 'openssh@7.4', 'vsftpd@2.3.4']);
+    // A product without a version stays a prop of its service: no node for a CVE lookup to miss on.
+    expect(service(run, `${ip}:9200/tcp`)?.props?.products).toEqual(['Elasticsearch']);
     expect(service(run, `${ip}:40001/tcp`)?.props).toMatchObject({ service: 'unknown', banner: 'hello\\r\\n' });
     const score = readCategoryScore(ipProps(run, ip), 'ports');
     expect(score?.earned).toBe(0);

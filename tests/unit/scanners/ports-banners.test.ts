@@ -7,7 +7,7 @@ import banners from '../../../resources/ports/banners.json';
 import { greetingComplete, headComplete } from '../../../src/scanners/ports/banner-end';
 import { BANNER_SIGNATURES, loadBannerSignatures } from '../../../src/scanners/ports/banner-signatures';
 import { escapeBanner } from '../../../src/scanners/ports/banner-text';
-import { cpeFor, identifyGreeting, identifyHttpHead } from '../../../src/scanners/ports/identify';
+import { cpeFor, identify, identifyGreeting, identifyHttpHead } from '../../../src/scanners/ports/identify';
 import { failedConnectState } from '../../../src/scanners/ports/states';
 import { detect, technologyValue } from '../../../src/scanners/tech/match';
 import { regexProblems } from '../../../src/scanners/tech/regex-guard';
@@ -74,16 +74,18 @@ describe('banner signatures', () => {
     const size = 100 * 1024;
     const fill = (unit: string) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
     let slowest = { ms: 0, where: '' };
-    for (const { where, source } of patterns) {
+    // The patterns as compiled for scans, flags included.
+    for (const pattern of BANNER_SIGNATURES.flatMap((p) => p.patterns.map((re) => ({ where: p.name, re })))) {
+      const { where, re } = pattern;
+      const source = re.source;
       const literals = source
         .replace(/\\(.)/g, '$1')
         .split(/[[\](){}|?*+^$]/)
         .filter((s) => s.length >= 2);
-      const pattern = new RegExp(source, 'im');
       for (const unit of ['220 ', '220-', 'SSH-2.0-', '1.', '9', ' ', '\n', '\r\n', '* OK ', '\u0000', ...literals]) {
         const input = fill(unit);
         const start = performance.now();
-        pattern.exec(input);
+        re.exec(input);
         const ms = performance.now() - start;
         if (ms > slowest.ms) slowest = { ms, where: `${where} /${source}/ on ${JSON.stringify(unit)}` };
       }
@@ -178,6 +180,21 @@ describe('identifying products', () => {
     expect(found[0]?.value).toBe(technologyValue(tech[0] as never));
     // Not an HTTP answer: nothing is read from it.
     expect(identifyHttpHead(bytes('Server: nginx/1.18.0\r\n\r\n'))).toEqual([]);
+  });
+
+  it('adds the header products only the banner signatures know, once', () => {
+    const docker = bytes('HTTP/1.1 404 Not Found\r\nServer: Docker/20.10.7 (linux)\r\n\r\n');
+    expect(identify(docker, 'http').map((p) => [p.value, p.cpe])).toEqual([
+      ['docker-engine@20.10.7', 'cpe:2.3:a:docker:docker:20.10.7:*:*:*:*:*:*:*'],
+    ]);
+    const couch = bytes('HTTP/1.1 200 OK\r\nServer: CouchDB/3.3.2 (Erlang OTP/24)\r\nX-Powered-By: PHP/8.1.2\r\n\r\n');
+    expect(identify(couch, 'http').map((p) => p.value)).toEqual(['php@8.1.2', 'couchdb@3.3.2']);
+    expect(identify(bytes('SSH-2.0-OpenSSH_9.6\r\n'), 'read').map((p) => p.value)).toEqual(['openssh@9.6']);
+  });
+
+  it("matches a greeting at the banner's start only, never a line inside another protocol's answer", () => {
+    expect(named('junk\r\nSSH-2.0-OpenSSH_8.2p1\r\n')).toEqual([]);
+    expect(identify(bytes('HTTP/1.1 200 OK\r\nX: 1\r\n220 (vsFTPd 2.3.4)\r\n\r\n'), 'http')).toEqual([]);
   });
 
   it('never throws on arbitrary bytes, and names only well-formed values (property)', () => {
