@@ -96,7 +96,11 @@ function findings(graph: GraphBuilder, subject: EntityKey, checks: readonly Chec
  * list could be checked) and a netblock node per DROP block holding it.
  */
 export function reportSubject(graph: GraphBuilder, subject: EntityKey, checks: readonly Check[]): void {
-  graph.entity(subject, [], { reputation: reputationProp(checks) });
+  graph.entity(
+    subject,
+    checks.flatMap((c) => c.refs),
+    { reputation: reputationProp(checks) },
+  );
   if (subject.type === 'ip') {
     for (const check of checks) {
       if (!check.block) continue;

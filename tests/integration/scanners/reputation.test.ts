@@ -8,7 +8,7 @@ import { type Lab, startLab } from '../../../src/lab/lab';
 import { Scenario } from '../../../src/lab/scenario/schema';
 import { reputationScanner } from '../../../src/scanners/reputation/scanner';
 import { readCategoryScore } from '../../../src/shared/grade';
-import type { Net } from '../../../src/shared/scanner';
+import { type Net, type ScanPolicy, scanPolicy } from '../../../src/shared/scanner';
 import { checkScanContract, runScanner, type ScanRun, startLabNet } from '../../helpers/scanner-harness';
 
 interface ReputationProp {
@@ -32,13 +32,14 @@ const contract = { category: 'reputation' };
 describe('reputation against nova-parcels', () => {
   let lab: Lab;
   let net: Net;
+  let policy: ScanPolicy;
   beforeAll(async () => {
-    ({ lab, net } = await startLabNet('nova-parcels'));
+    ({ lab, net, policy } = await startLabNet('nova-parcels'));
   });
   afterAll(() => lab.stop());
 
   it('reads both DNSBL listings of the phishing address, with their codes and reason, and scores them', async () => {
-    const run = await runScanner(reputationScanner, { type: 'ip', value: '185.220.101.47' }, net);
+    const run = await runScanner(reputationScanner, { type: 'ip', value: '185.220.101.47' }, net, {}, { policy });
     checkScanContract(run, contract);
     const rep = reputationOf(run, 'ip', '185.220.101.47');
     expect(rep.listed.map((l) => l.list).sort()).toEqual(['Spamhaus ZEN', 'SpamCop'].sort());
@@ -66,12 +67,16 @@ describe('reputation against nova-parcels', () => {
     );
   });
 
+  // The lab's DROP blocks are documentation ranges no scenario host uses: a case scans them when it
+  // allows internal targets.
+  const internal = { policy: scanPolicy({ allowInternal: true }) };
+
   it('finds an address in a DROP block and an EDROP block, links the netblock and loses every point', async () => {
     for (const [ip, cidr, list, sbl] of [
       ['203.0.113.10', '203.0.113.0/24', 'Spamhaus DROP', 'SBL600001'],
       ['198.51.100.200', '198.51.100.128/25', 'Spamhaus EDROP', 'SBL600002'],
     ] as const) {
-      const run = await runScanner(reputationScanner, { type: 'ip', value: ip }, net);
+      const run = await runScanner(reputationScanner, { type: 'ip', value: ip }, net, {}, internal);
       checkScanContract(run, contract);
       expect(run.relations).toContainEqual(
         expect.objectContaining({
@@ -90,7 +95,7 @@ describe('reputation against nova-parcels', () => {
   });
 
   it('checks a domain through its address, and the domain against the domain lists', async () => {
-    const run = await runScanner(reputationScanner, { type: 'domain', value: 'nova-parcels.com' }, net);
+    const run = await runScanner(reputationScanner, { type: 'domain', value: 'nova-parcels.com' }, net, {}, { policy });
     checkScanContract(run, contract);
     expect(run.relations).toContainEqual(
       expect.objectContaining({
@@ -107,7 +112,7 @@ describe('reputation against nova-parcels', () => {
   });
 
   it('scores a clean address full marks', async () => {
-    const run = await runScanner(reputationScanner, { type: 'ip', value: '192.0.2.44' }, net);
+    const run = await runScanner(reputationScanner, { type: 'ip', value: '192.0.2.44' }, net, {}, internal);
     const score = readCategoryScore(propsOf(run, 'ip', '192.0.2.44'), 'reputation');
     expect(score).toMatchObject({ earned: 15, lost: [], scanner: 'reputation' });
     expect(run.findings).toEqual([]);
@@ -122,6 +127,7 @@ const scenario = Scenario.parse({
       records: [
         { name: '@', type: 'A', data: '192.0.2.77' },
         { name: '@', type: 'AAAA', data: '2001:db8::66' },
+        { name: 'v6', type: 'AAAA', data: '2001:db8:dead::5' },
       ],
     },
     // Domain lists are zones like any other: the domain under the list's zone.
@@ -150,11 +156,14 @@ const scenario = Scenario.parse({
 describe('reputation against a scenario of its own', () => {
   let lab: Lab;
   let net: Net;
+  let policy: ScanPolicy;
   let run: ScanRun;
   beforeAll(async () => {
     lab = await startLab(scenario);
     net = createNet(netConfig(lab.net));
-    run = await runScanner(reputationScanner, { type: 'domain', value: 'listed-shop.com' }, net);
+    // Scenario addresses (documentation ranges here) are the lab's public internet.
+    policy = scanPolicy({ allowInternal: false }, lab.net.lab);
+    run = await runScanner(reputationScanner, { type: 'domain', value: 'listed-shop.com' }, net, {}, { policy });
   });
   afterAll(() => lab.stop());
 
@@ -196,6 +205,14 @@ describe('reputation against a scenario of its own', () => {
     expect(cited.join('\n')).toContain('127.255.255.254');
   });
 
+  it('asks nothing about an address outside the scenario that a case does not allow', async () => {
+    const outside = await runScanner(reputationScanner, { type: 'ip', value: '10.20.30.40' }, net, {}, { policy });
+    expect(outside.findings.map((f) => f.title)).toEqual([
+      '10.20.30.40 is not a public address: no blacklist was asked',
+    ]);
+    expect(outside.evidence).toEqual([]);
+  });
+
   it('reads the domain lists: a DBL listing with its reason, URIBL bits, and SURBL refusing', () => {
     const rep = reputationOf(run, 'domain', 'listed-shop.com');
     expect(rep.listed).toEqual([
@@ -210,7 +227,13 @@ describe('reputation against a scenario of its own', () => {
   });
 
   it('asks the domain lists about a host name and its registered domain', async () => {
-    const host = await runScanner(reputationScanner, { type: 'domain', value: 'www.listed-shop.com' }, net);
+    const host = await runScanner(
+      reputationScanner,
+      { type: 'domain', value: 'www.listed-shop.com' },
+      net,
+      {},
+      { policy },
+    );
     checkScanContract(host, contract);
     const rep = reputationOf(host, 'domain', 'www.listed-shop.com');
     expect(rep.listed.map((l) => l.list)).toEqual(['Spamhaus DBL (listed-shop.com)', 'URIBL (listed-shop.com)']);
@@ -220,7 +243,7 @@ describe('reputation against a scenario of its own', () => {
   });
 
   it('matches an IPv6 address against DROPv6', async () => {
-    const v6 = await runScanner(reputationScanner, { type: 'ip', value: '2001:db8:dead::5' }, net);
+    const v6 = await runScanner(reputationScanner, { type: 'ip', value: '2001:db8:dead::5' }, net, {}, { policy });
     checkScanContract(v6, contract);
     expect(v6.relations).toContainEqual(
       expect.objectContaining({ relation: 'in_netblock', to: { type: 'netblock', value: '2001:db8:dead::/48' } }),
