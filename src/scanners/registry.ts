@@ -10,7 +10,9 @@ import { dnssecManifest } from './dnssec/manifest';
 import { emailSecurityManifest } from './email-security/manifest';
 import { httpManifest } from './http/manifest';
 import { openRedirectManifest } from './open-redirect/manifest';
+import { portsManifest } from './ports/manifest';
 import { propagationManifest } from './propagation/manifest';
+import { reputationManifest } from './reputation/manifest';
 import { screenshotManifest } from './screenshot/manifest';
 import { subdomainsManifest } from './subdomains/manifest';
 import { takeoverManifest } from './takeover/manifest';
@@ -45,6 +47,8 @@ const entries: Entry[] = [
   { manifest: httpManifest, load: async () => (await import('./http/scanner')).httpScanner },
   { manifest: openRedirectManifest, load: async () => (await import('./open-redirect/scanner')).openRedirectScanner },
   { manifest: tlsProbeManifest, load: async () => (await import('./tls-probe/scanner')).tlsProbeScanner },
+  { manifest: reputationManifest, load: async () => (await import('./reputation/scanner')).reputationScanner },
+  { manifest: portsManifest, load: async () => (await import('./ports/scanner')).portsScanner },
 ];
 
 export const manifests: ScannerManifest[] = entries.map((e) => e.manifest);
