@@ -1,7 +1,7 @@
 // Names the product behind a banner: a greeting against the banner signatures, an HTTP response
 // head against the tech scanner's header signatures, so a server seen by both is one technology
 // node. Input is cut before any pattern sees it, and a version is kept only when it looks like one.
-import { cpeOf, detect, technologyValue } from '../tech/match';
+import { cpeOf, detect, technologyValue, versionOf } from '../tech/match';
 import { BANNER_SIGNATURES, type BannerProduct } from './banner-signatures';
 import { bannerChars, escapeBanner } from './banner-text';
 import type { Probe } from './port-table';
@@ -23,21 +23,6 @@ const MAX_INPUT = 4096;
 /** Header lines of a response head read. */
 const MAX_HEADERS = 64;
 const MAX_MATCHED = 160;
-/** Up to four numeric parts and an optional suffix ("8.2p1", "1.3.5b"). */
-const VERSION = /^[0-9]{1,8}(?:\.[0-9]{1,8}){0,3}(?:[a-z]{1,5}[0-9]{0,4})?$/i;
-
-/** The first capture group holding a version; one followed by more digits was cut by its bound and is junk. */
-function versionOf(match: RegExpExecArray, input: string): string | undefined {
-  for (let g = 1; g < match.length; g++) {
-    const group = match[g];
-    const end = match.indices?.[g]?.[1];
-    if (!group || end === undefined || /^\.?[0-9]/.test(input.slice(end, end + 2))) continue;
-    // A pattern's loose version class may take a sentence's final dot.
-    const version = group.replace(/\.+$/, '');
-    if (VERSION.test(version)) return version;
-  }
-  return undefined;
-}
 
 /** The CPE 2.3 name of a product seen with `version`: NVD's update field split off where the product uses it. */
 export function cpeFor(product: Pick<BannerProduct, 'cpe' | 'cpeUpdate'>, version?: string): string | undefined {

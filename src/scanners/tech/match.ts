@@ -34,7 +34,8 @@ const VERSION = /^[0-9]{1,8}(?:\.[0-9]{1,8}){0,3}(?:[a-z]{1,5}[0-9]{0,4})?$/i;
  * The first capture group that holds a version. A capture followed by more digits was cut by its
  * bound, so it is junk ("1.1.1.1…"), not a version.
  */
-function versionOf(match: RegExpExecArray, input: string): string | undefined {
+/** The first capture group that reads as a version and is not cut off mid-number; a sentence's final dot dropped. */
+export function versionOf(match: RegExpExecArray, input: string): string | undefined {
   for (let g = 1; g < match.length; g++) {
     const group = match[g];
     const end = match.indices?.[g]?.[1];
