@@ -30,7 +30,7 @@ export const portsManifest: ScannerManifest = {
     {
       key: 'connectTimeoutMs',
       type: 'number',
-      default: 3000,
+      default: 1500,
       description: 'How long a connect may go unanswered before the port counts as filtered (100-30000 ms).',
     },
     {

@@ -23,7 +23,7 @@ export function readOptions(raw: Record<string, JsonValue>): PortsOptions {
   return {
     ports: parsed.ports,
     concurrency: bounded(raw.concurrency, 32, 1, 256),
-    connectTimeoutMs: bounded(raw.connectTimeoutMs, 3000, 100, 30_000),
+    connectTimeoutMs: bounded(raw.connectTimeoutMs, 1500, 100, 30_000),
     bannerTimeoutMs: bounded(raw.bannerTimeoutMs, 2000, 0, 10_000),
   };
 }
