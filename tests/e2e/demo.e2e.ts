@@ -4,7 +4,16 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, launchBrowser, watchPage } from './browser';
-import { clickNode, createCase, scanText, waitForNode } from './page-helpers';
+import {
+  clickNode,
+  createCase,
+  graphNodes,
+  graphView,
+  revealNode,
+  scanText,
+  waitForLayout,
+  waitForNode,
+} from './page-helpers';
 import { requireRendererBuild, screenshotPath } from './paths';
 import { startWebShell, type WebShellProcess } from './web-shell';
 
@@ -84,5 +93,80 @@ describe('npm run demo (web shell on the nova-parcels lab)', () => {
     );
     await page.screenshot({ path: screenshotPath('demo-3-assessment') });
     expect(watched.errors).toEqual([]);
+  });
+
+  it('shows the Full Scan graph with readable labels, apart, at the fitted zoom', async () => {
+    await page.getByRole('button', { name: 'Fit', exact: true }).click();
+    await waitForLayout(page);
+    const view = await graphView(page);
+    const nodes = await graphNodes(page);
+    expect(nodes.length).toBeGreaterThan(25);
+    // Every label is drawn, at least 9 px on screen, short, and names its node.
+    expect(view?.zoom).toBeGreaterThanOrEqual(0.75);
+    for (const n of nodes) {
+      expect(n.labelShown, n.value).toBe(true);
+      expect(n.fontPx, n.value).toBeGreaterThanOrEqual(9);
+      expect([...n.caption].length, n.caption).toBeLessThanOrEqual(24);
+      expect(n.caption.length, n.value).toBeGreaterThan(0);
+    }
+    // A certificate reads as its subject's name and a few fingerprint digits, not a 64-digit hash.
+    const certs = nodes.filter((n) => n.type === 'certificate');
+    expect(certs.length).toBeGreaterThan(0);
+    expect(certs.some((c) => /^[^ ]+ · [0-9a-f]{4}$/.test(c.caption))).toBe(true);
+    // No two nodes on top of each other: centres at least a node and a label line apart.
+    const onScreen = nodes.filter(
+      (n) =>
+        view &&
+        n.x > view.box.x &&
+        n.x < view.box.x + view.box.width &&
+        n.y > view.box.y &&
+        n.y < view.box.y + view.box.height,
+    );
+    for (const [i, a] of onScreen.entries()) {
+      for (const b of onScreen.slice(i + 1)) {
+        expect(Math.abs(a.x - b.x) > 20 || Math.abs(a.y - b.y) > 20, `${a.value} / ${b.value}`).toBe(true);
+      }
+    }
+    // The layout ran in slices: the UI thread was never held for long.
+    expect(view?.lastLayout?.longestSliceMs ?? 0).toBeLessThan(50);
+    console.log(`demo graph: ${nodes.length} nodes, zoom ${view?.zoom.toFixed(2)}, last layout`, view?.lastLayout);
+    await page.screenshot({ path: screenshotPath('demo-4-graph-fit') });
+  });
+
+  it('shows the whole value of a node on hover, as text', async () => {
+    const found = (await graphNodes(page)).find((n) => n.type === 'certificate');
+    expect(found).toBeDefined();
+    if (!found) return;
+    const cert = await revealNode(page, found);
+    await page.mouse.move(cert.x, cert.y);
+    const card = page.getByTestId('graph-hover');
+    await card.waitFor();
+    expect(await card.textContent()).toContain(cert.value);
+    await page.screenshot({ path: screenshotPath('demo-5-hover') });
+    await page.mouse.move(0, 0);
+  });
+
+  it('never moves a node the analyst dragged, even when tidying the layout', async () => {
+    const ns = await revealNode(page, await waitForNode(page, 'domain', 'ns2.nova-dns.net'));
+    await page.mouse.move(ns.x, ns.y);
+    await page.mouse.down();
+    await page.mouse.move(ns.x + 40, ns.y + 30, { steps: 6 });
+    await page.mouse.up();
+    const dragged = (await graphNodes(page)).find((n) => n.id === ns.id);
+    expect(dragged && Math.hypot(dragged.graphX - ns.graphX, dragged.graphY - ns.graphY)).toBeGreaterThan(20);
+    const others = new Map((await graphNodes(page)).map((n) => [n.id, n]));
+    await page.getByRole('button', { name: 'Tidy layout' }).click();
+    await waitForLayout(page);
+    const after = await graphNodes(page);
+    const still = after.find((n) => n.id === ns.id);
+    expect(still?.graphX).toBe(dragged?.graphX);
+    expect(still?.graphY).toBe(dragged?.graphY);
+    // The others were free to move, and did.
+    expect(after.some((n) => n.id !== ns.id && n.graphX !== others.get(n.id)?.graphX)).toBe(true);
+    const view = await graphView(page);
+    console.log('tidy layout:', view?.lastLayout);
+    expect(view?.lastLayout?.longestSliceMs ?? 0).toBeLessThan(50);
+    for (const n of after) expect(n.labelShown, n.value).toBe(true);
+    await page.screenshot({ path: screenshotPath('demo-6-tidy') });
   });
 });

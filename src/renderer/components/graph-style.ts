@@ -1,8 +1,14 @@
 // The Cytoscape stylesheet: one colour and shape per entity type, light labels outlined in the
-// background colour so they stay legible over edges.
+// background colour so they stay legible over edges. Nodes show their short caption; the selected
+// one its longer label. Key nodes (class `key`: the scanned targets, the selection and its
+// neighbours) keep their label at any zoom; GraphView sizes it for the zoom.
 import type { StylesheetJson } from 'cytoscape';
 import { ENTITY_TYPES } from '../../shared/model';
 import { ENTITY_STYLES } from '../model/entity-style';
+import { HIDE_LABEL_PX, LABEL_FONT } from '../model/viewport';
+
+/** Node diameter in graph units; the layout sizes label boxes from it. */
+export const NODE_SIZE = 26;
 
 const BACKGROUND = '#14171c';
 
@@ -11,23 +17,27 @@ export function graphStylesheet(): StylesheetJson {
     {
       selector: 'node',
       style: {
-        width: 26,
-        height: 26,
+        width: NODE_SIZE,
+        height: NODE_SIZE,
         'background-color': '#888',
         'border-width': 1.5,
         'border-color': '#0b0d10',
-        label: 'data(label)',
+        label: 'data(caption)',
         color: '#e8ebef',
-        'font-size': 11,
+        'font-size': LABEL_FONT,
         'font-family': 'system-ui, sans-serif',
         'text-valign': 'bottom',
         'text-margin-y': 4,
         'text-outline-color': BACKGROUND,
         'text-outline-width': 2,
         'text-wrap': 'ellipsis',
-        'text-max-width': '140px',
-        'min-zoomed-font-size': 6,
+        'text-max-width': '200px',
+        'min-zoomed-font-size': HIDE_LABEL_PX,
       },
+    },
+    {
+      selector: 'node.key',
+      style: { 'min-zoomed-font-size': 0, 'z-index': 5 },
     },
     ...ENTITY_TYPES.map((type) => ({
       selector: `node[type = "${type}"]`,
@@ -35,8 +45,9 @@ export function graphStylesheet(): StylesheetJson {
     })),
     {
       selector: 'node:selected',
-      // The selected node shows its whole label (others are cut to keep the canvas readable).
+      // The selected node shows its longer label (others their caption, to keep the canvas readable).
       style: {
+        label: 'data(label)',
         'border-width': 4,
         'border-color': '#ffffff',
         'overlay-opacity': 0,
@@ -59,7 +70,9 @@ export function graphStylesheet(): StylesheetJson {
         'text-rotation': 'autorotate',
         'text-outline-color': BACKGROUND,
         'text-outline-width': 2,
-        'min-zoomed-font-size': 7,
+        // Relation names only once zoomed in past 1 (Cytoscape rounds the zoom up to a power of two
+        // for this test): at the fitted zoom they are clutter. Hover a node for the details.
+        'min-zoomed-font-size': 9,
       },
     },
     {

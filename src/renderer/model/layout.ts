@@ -1,6 +1,7 @@
-// Incremental placement: new nodes go on rings around the node that led to them, pointing away
-// from the rest of the graph; nodes already on the canvas never move. Deterministic, so the same
-// graph always looks the same and an analyst's mental map survives new results.
+// Where new nodes start: on rings around the node that led to them, pointing away from the rest of
+// the graph; nodes already on the canvas never move. The force layout (force-layout.ts) then
+// settles them from there, so a good start means few iterations and a picture that grows out of
+// the old one. Deterministic, so the same graph always looks the same.
 export interface Point {
   x: number;
   y: number;
