@@ -128,6 +128,9 @@ export class ForceSimulation {
   private readonly index = new Map<string, number>();
   private readonly grid: CellGrid;
   private readonly settleOrder: number[];
+  /** Each iteration's displacements, kept between iterations so that stepping allocates nothing. */
+  private readonly dispX: Float64Array;
+  private readonly dispY: Float64Array;
   private iteration = 0;
   /** How many movable nodes the final pass (settleNext) has checked. */
   private settled = 0;
@@ -153,6 +156,8 @@ export class ForceSimulation {
       if (a !== undefined && b !== undefined && a !== b) pairs.push(a, b);
     }
     this.edges = Int32Array.from(pairs);
+    this.dispX = new Float64Array(n);
+    this.dispY = new Float64Array(n);
     // The final pass moves leaves before hubs: a hub moved off its crowd drags every edge along.
     const degree = new Uint32Array(n);
     for (const i of pairs) degree[i] = (degree[i] as number) + 1;
@@ -300,13 +305,12 @@ export class ForceSimulation {
 
   private attractRepel(): void {
     const { edgeLength: k, iterations, temperature, gap, edgeClearance } = this.options;
-    const { x, y, w, h, fixed, edges, movable } = this;
-    const n = this.ids.length;
+    const { x, y, w, h, fixed, edges, movable, dispX, dispY } = this;
     const k2 = k * k;
     // Beyond three edge lengths repulsion is negligible next to the springs: skip it.
     const cutoff2 = 9 * k2;
-    const dispX = new Float64Array(n);
-    const dispY = new Float64Array(n);
+    dispX.fill(0);
+    dispY.fill(0);
 
     this.grid.fill(x, y);
     for (const i of movable) {
