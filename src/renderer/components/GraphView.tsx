@@ -24,7 +24,7 @@ import { useServices } from '../store/context';
 import type { AppState, AppStore } from '../store/store';
 import { ContextMenu } from './ContextMenu';
 import { GraphHoverCard, type HoverAt } from './GraphHoverCard';
-import { graphStylesheet } from './graph-style';
+import { graphStylesheet, LABEL_MAX_WIDTH } from './graph-style';
 import { LayoutRunner } from './layout-runner';
 
 declare global {
@@ -35,6 +35,8 @@ declare global {
 
 // The legend and the Fit / Tidy buttons float over the top of the canvas: keep the graph below them.
 const FIT_INSETS = { top: 48, right: 24, bottom: 24, left: 24 };
+/** What sizeKeyLabels overrides on key nodes when zoomed out. */
+const KEY_LABEL_STYLE = 'font-size text-max-width';
 
 function withCaption(graph: GraphData, n: NodeData): NodeData & { caption: string } {
   const entity = graph.entities.get(n.entityId);
@@ -136,8 +138,8 @@ function mountCytoscape(container: HTMLDivElement, store: AppStore, ui: Callback
   const sizeKeyLabels = () => {
     const font = keyLabelFont(cy.zoom());
     const keys = cy.nodes('.key');
-    if (font === LABEL_FONT) keys.removeStyle('font-size');
-    else keys.style('font-size', font);
+    if (font === LABEL_FONT) keys.removeStyle(KEY_LABEL_STYLE);
+    else keys.style({ 'font-size': font, 'text-max-width': `${(LABEL_MAX_WIDTH * font) / LABEL_FONT}px` });
   };
 
   const syncKeys = (state: AppState) => {
@@ -147,7 +149,7 @@ function mountCytoscape(container: HTMLDivElement, store: AppStore, ui: Callback
       cy.nodes('.key')
         .filter((n) => !keys.all.has(n.id()))
         .removeClass('key')
-        .removeStyle('font-size');
+        .removeStyle(KEY_LABEL_STYLE);
       for (const id of keys.all) cy.getElementById(id).addClass('key');
       sizeKeyLabels();
     });

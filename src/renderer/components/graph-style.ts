@@ -9,6 +9,8 @@ import { HIDE_LABEL_PX, LABEL_FONT } from '../model/viewport';
 
 /** Node diameter in graph units; the layout sizes label boxes from it. */
 export const NODE_SIZE = 26;
+/** Widest a caption is drawn at LABEL_FONT, in graph units (a key label scaled up scales it too). */
+export const LABEL_MAX_WIDTH = 200;
 
 const BACKGROUND = '#14171c';
 
@@ -31,7 +33,7 @@ export function graphStylesheet(): StylesheetJson {
         'text-outline-color': BACKGROUND,
         'text-outline-width': 2,
         'text-wrap': 'ellipsis',
-        'text-max-width': '200px',
+        'text-max-width': `${LABEL_MAX_WIDTH}px`,
         'min-zoomed-font-size': HIDE_LABEL_PX,
       },
     },
