@@ -9,9 +9,14 @@ export interface HoverAt {
   /** Where the node is, relative to the graph view. */
   x: number;
   y: number;
+  /** The node is near the right edge: the card opens to its left. */
+  leftward: boolean;
 }
 
-export function GraphHoverCard({ entityId, x, y }: HoverAt) {
+/** The card's widest, in CSS pixels. */
+export const HOVER_CARD_WIDTH = 420;
+
+export function GraphHoverCard({ entityId, x, y, leftward }: HoverAt) {
   const entity = useApp((s) => s.graph.entities.get(entityId));
   if (!entity) return null;
   return (
@@ -21,9 +26,9 @@ export function GraphHoverCard({ entityId, x, y }: HoverAt) {
       role="tooltip"
       style={{
         position: 'absolute',
-        left: x + 16,
+        ...(leftward ? { right: `calc(100% - ${x - 16}px)` } : { left: x + 16 }),
         top: y + 12,
-        maxWidth: 420,
+        maxWidth: HOVER_CARD_WIDTH,
         padding: '5px 8px',
         background: 'rgba(20, 23, 28, 0.95)',
         border: '1px solid #2a303a',

@@ -23,7 +23,7 @@ import { fitViewport, keyLabelFont, LABEL_FONT } from '../model/viewport';
 import { useServices } from '../store/context';
 import type { AppState, AppStore } from '../store/store';
 import { ContextMenu } from './ContextMenu';
-import { GraphHoverCard, type HoverAt } from './GraphHoverCard';
+import { GraphHoverCard, HOVER_CARD_WIDTH, type HoverAt } from './GraphHoverCard';
 import { graphStylesheet, LABEL_MAX_WIDTH } from './graph-style';
 import { LayoutRunner } from './layout-runner';
 
@@ -238,7 +238,8 @@ function mountCytoscape(container: HTMLDivElement, store: AppStore, ui: Callback
   cy.on('drag', 'node', (e) => runner.pin(e.target.id()));
   cy.on('mouseover', 'node', (e) => {
     const p = e.target.renderedPosition();
-    ui.hover({ entityId: Number(e.target.data('entityId')), x: p.x, y: p.y });
+    const leftward = p.x + 16 + HOVER_CARD_WIDTH > cy.width();
+    ui.hover({ entityId: Number(e.target.data('entityId')), x: p.x, y: p.y, leftward });
   });
   cy.on('mouseout', 'node', () => ui.hover(null));
   cy.on('viewport', () => {
