@@ -8,6 +8,7 @@ import { netConfig } from '../../src/core/service/net-config';
 import { builtinScenario } from '../../src/lab/builtin';
 import { type Lab, startLab } from '../../src/lab/lab';
 import { loadScenario } from '../../src/lab/scenario/load';
+import type { Scenario } from '../../src/lab/scenario/schema';
 import type { EntityKey, JsonValue, Props } from '../../src/shared/model';
 import {
   type DnsRecordType,
@@ -129,11 +130,11 @@ export function checkScanContract(run: Pick<ScanRun, 'events'>, contract: ScanCo
 
 /** Starts the built-in lab scenario `name` (nova-parcels, hostile, ...) and a Net wired to it, as scans against the lab get. */
 /**
- * Starts a built-in lab scenario with a Net wired to it, and the scan policy a case against that
- * lab gives scanners: its scenario addresses allowed, nothing internal.
+ * Starts a lab scenario (a built-in one by name, or a test's own) with a Net wired to it, and the
+ * scan policy a case against that lab gives scanners: its scenario addresses allowed, nothing internal.
  */
-export async function startLabNet(name: string): Promise<{ lab: Lab; net: Net; policy: ScanPolicy }> {
-  const lab = await startLab(loadScenario(builtinScenario(name)));
+export async function startLabNet(scenario: string | Scenario): Promise<{ lab: Lab; net: Net; policy: ScanPolicy }> {
+  const lab = await startLab(typeof scenario === 'string' ? loadScenario(builtinScenario(scenario)) : scenario);
   return { lab, net: createNet(netConfig(lab.net)), policy: scanPolicy({ allowInternal: false }, lab.net.lab) };
 }
 

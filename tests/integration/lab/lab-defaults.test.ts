@@ -1,14 +1,12 @@
 // What every scenario gets without asking: the well-known public resolvers answering as its zones
 // say, and its own addresses (documentation ranges included) open to scans as lab labels.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNet } from '../../../src/core/net';
-import { netConfig } from '../../../src/core/service/net-config';
-import { type Lab, startLab } from '../../../src/lab/lab';
+import type { Lab } from '../../../src/lab/lab';
 import { Scenario } from '../../../src/lab/scenario/schema';
 import { propagationScanner } from '../../../src/scanners/propagation/scanner';
 import { PUBLIC_RESOLVERS } from '../../../src/shared/public-resolvers';
 import { type Net, scanPolicy } from '../../../src/shared/scanner';
-import { runScanner } from '../../helpers/scanner-harness';
+import { runScanner, startLabNet } from '../../helpers/scanner-harness';
 
 const scenario = Scenario.parse({
   name: 'plain',
@@ -36,8 +34,7 @@ const scenario = Scenario.parse({
 let lab: Lab;
 let net: Net;
 beforeAll(async () => {
-  lab = await startLab(scenario);
-  net = createNet(netConfig(lab.net));
+  ({ lab, net } = await startLabNet(scenario));
 });
 afterAll(() => lab.stop());
 

@@ -3,13 +3,11 @@
 // WordPress site (sitemap index, sensitive sitemap URLs, mixed content, socials, emails, phones),
 // and the hostile scenario's huge page, oversized robots.txt and looping, endless sitemaps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNet } from '../../../src/core/net';
-import { netConfig } from '../../../src/core/service/net-config';
-import { type Lab, startLab } from '../../../src/lab/lab';
+import type { Lab } from '../../../src/lab/lab';
 import { Scenario } from '../../../src/lab/scenario/schema';
 import { contentScanner } from '../../../src/scanners/content/scanner';
 import type { Net } from '../../../src/shared/scanner';
-import { checkScanContract, runScanner, type ScanRun } from '../../helpers/scanner-harness';
+import { checkScanContract, runScanner, type ScanRun, startLabNet } from '../../helpers/scanner-harness';
 import { labsForFile } from './tech-labs';
 
 const labs = labsForFile();
@@ -148,7 +146,7 @@ describe('content scanner on a site whose robots.txt never answers', () => {
   let lab: Lab;
   let net: Net;
   beforeAll(async () => {
-    lab = await startLab(
+    ({ lab, net } = await startLabNet(
       Scenario.parse({
         name: 'stalling robots',
         zones: [{ origin: 'stall.test', records: [{ name: '@', type: 'A', data: '198.51.100.40' }] }],
@@ -165,8 +163,7 @@ describe('content scanner on a site whose robots.txt never answers', () => {
           },
         ],
       }),
-    );
-    net = createNet(netConfig(lab.net));
+    ));
   });
   afterAll(() => lab.stop());
 

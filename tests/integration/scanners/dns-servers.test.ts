@@ -1,14 +1,11 @@
 // The dns scanner in a lab scenario: from a domain, or an email address's domain, on to the
 // addresses of the mail and name servers its MX and NS records name, through the lab's DNS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNet } from '../../../src/core/net';
-import { netConfig } from '../../../src/core/service/net-config';
-import { type Lab, startLab } from '../../../src/lab/lab';
+import type { Lab } from '../../../src/lab/lab';
 import { Scenario } from '../../../src/lab/scenario/schema';
 import { dnsScanner } from '../../../src/scanners/dns/scanner';
-import type { ScanInput } from '../../../src/shared/scanner';
-import { type Net, scanPolicy } from '../../../src/shared/scanner';
-import { checkScanContract, runScanner, type ScanRun } from '../../helpers/scanner-harness';
+import type { Net, ScanInput, ScanPolicy } from '../../../src/shared/scanner';
+import { checkScanContract, runScanner, type ScanRun, startLabNet } from '../../helpers/scanner-harness';
 
 const scenario = Scenario.parse({
   name: 'mail and name servers',
@@ -46,22 +43,14 @@ const scenario = Scenario.parse({
 
 let lab: Lab;
 let net: Net;
+let policy: ScanPolicy;
 beforeAll(async () => {
-  lab = await startLab(scenario);
-  net = createNet(netConfig(lab.net));
+  ({ lab, net, policy } = await startLabNet(scenario));
 });
 afterAll(() => lab.stop());
 
 async function scan(type: ScanInput['type'], value: string): Promise<ScanRun> {
-  const run = await runScanner(
-    dnsScanner,
-    { type, value },
-    net,
-    {},
-    {
-      policy: scanPolicy({ allowInternal: false }, lab.net.lab),
-    },
-  );
+  const run = await runScanner(dnsScanner, { type, value }, net, {}, { policy });
   checkScanContract(run, { category: 'dns' });
   return run;
 }

@@ -5,10 +5,8 @@
 // scored, the run's signal and the case's policy obeyed, and nothing leaves 127.0.0.0/8.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNet } from '../../../src/core/net';
-import { netConfig } from '../../../src/core/service/net-config';
 import { builtinScenario } from '../../../src/lab/builtin';
-import { type Lab, startLab } from '../../../src/lab/lab';
+import type { Lab } from '../../../src/lab/lab';
 import { Scenario } from '../../../src/lab/scenario/schema';
 import { portsScanner } from '../../../src/scanners/ports/scanner';
 import { readCategoryScore } from '../../../src/shared/grade';
@@ -252,9 +250,7 @@ describe('ports on a scenario of exposed services', () => {
   let net: Net;
   let policy: ScanPolicy;
   beforeAll(async () => {
-    lab = await startLab(scenario);
-    net = createNet(netConfig(lab.net));
-    policy = scanPolicy({ allowInternal: false }, lab.net.lab);
+    ({ lab, net, policy } = await startLabNet(scenario));
   });
   afterAll(() => lab.stop());
 

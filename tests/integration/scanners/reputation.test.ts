@@ -2,9 +2,7 @@
 // and EDROP blocks, and a scenario of the test's own with an IPv6 listing, a list refusing the
 // resolver, a list answering for everything and a listed domain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNet } from '../../../src/core/net';
-import { netConfig } from '../../../src/core/service/net-config';
-import { type Lab, startLab } from '../../../src/lab/lab';
+import type { Lab } from '../../../src/lab/lab';
 import { Scenario } from '../../../src/lab/scenario/schema';
 import { reputationScanner } from '../../../src/scanners/reputation/scanner';
 import { readCategoryScore } from '../../../src/shared/grade';
@@ -159,10 +157,8 @@ describe('reputation against a scenario of its own', () => {
   let policy: ScanPolicy;
   let run: ScanRun;
   beforeAll(async () => {
-    lab = await startLab(scenario);
-    net = createNet(netConfig(lab.net));
     // Scenario addresses (documentation ranges here) are the lab's public internet.
-    policy = scanPolicy({ allowInternal: false }, lab.net.lab);
+    ({ lab, net, policy } = await startLabNet(scenario));
     run = await runScanner(reputationScanner, { type: 'domain', value: 'listed-shop.com' }, net, {}, { policy });
   });
   afterAll(() => lab.stop());

@@ -3,18 +3,17 @@
 // resolver that answers nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNet } from '../../../src/core/net';
-import { netConfig } from '../../../src/core/service/net-config';
-import { type Lab, startLab } from '../../../src/lab/lab';
+import type { Lab } from '../../../src/lab/lab';
 import { Scenario } from '../../../src/lab/scenario/schema';
 import { subdomainsScanner } from '../../../src/scanners/subdomains/scanner';
 import type { JsonValue } from '../../../src/shared/model';
 import type { Net } from '../../../src/shared/scanner';
-import { checkScanContract, runScanner, type ScanRun } from '../../helpers/scanner-harness';
+import { checkScanContract, runScanner, type ScanRun, startLabNet } from '../../helpers/scanner-harness';
 
 let lab: Lab;
 let net: Net;
 beforeAll(async () => {
-  lab = await startLab(
+  ({ lab, net } = await startLabNet(
     Scenario.parse({
       name: 'subdomains',
       zones: [
@@ -39,8 +38,7 @@ beforeAll(async () => {
         },
       ],
     }),
-  );
-  net = createNet(netConfig(lab.net));
+  ));
 });
 afterAll(() => lab.stop());
 

@@ -5,9 +5,7 @@
 // certificate with OpenSSL's placeholder subject, and a mail server scanned by its address.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNet } from '../../../src/core/net';
-import { netConfig } from '../../../src/core/service/net-config';
-import { type Lab, startLab } from '../../../src/lab/lab';
+import type { Lab } from '../../../src/lab/lab';
 import { Scenario } from '../../../src/lab/scenario/schema';
 import { tlsCertScanner } from '../../../src/scanners/tls-cert/scanner';
 import { readCategoryScore } from '../../../src/shared/grade';
@@ -240,9 +238,7 @@ describe('tls-cert against a scenario of its own', () => {
   let lab: Lab;
   let net: Net;
   beforeAll(async () => {
-    lab = await startLab(scenario);
-    net = createNet(netConfig(lab.net));
-    policy = scanPolicy({ allowInternal: false }, lab.net.lab);
+    ({ lab, net, policy } = await startLabNet(scenario));
   });
   afterAll(() => lab.stop());
 

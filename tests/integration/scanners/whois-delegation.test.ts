@@ -2,13 +2,11 @@
 // the registry does not know but DNS delegates is a contradiction to show, not "not registered";
 // only a name DNS does not delegate either is reported as not registered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNet } from '../../../src/core/net';
-import { netConfig } from '../../../src/core/service/net-config';
-import { type Lab, startLab } from '../../../src/lab/lab';
+import type { Lab } from '../../../src/lab/lab';
 import { Scenario } from '../../../src/lab/scenario/schema';
 import { whoisScanner } from '../../../src/scanners/whois/scanner';
-import { type Net, scanPolicy } from '../../../src/shared/scanner';
-import { checkScanContract, runScanner } from '../../helpers/scanner-harness';
+import type { Net, ScanPolicy } from '../../../src/shared/scanner';
+import { checkScanContract, runScanner, startLabNet } from '../../helpers/scanner-harness';
 
 const registryText = (domain: string) =>
   [
@@ -53,22 +51,14 @@ const scenario = Scenario.parse({
 
 let lab: Lab;
 let net: Net;
+let policy: ScanPolicy;
 beforeAll(async () => {
-  lab = await startLab(scenario);
-  net = createNet(netConfig(lab.net));
+  ({ lab, net, policy } = await startLabNet(scenario));
 });
 afterAll(() => lab.stop());
 
 async function scan(value: string) {
-  const run = await runScanner(
-    whoisScanner,
-    { type: 'domain', value },
-    net,
-    {},
-    {
-      policy: scanPolicy({ allowInternal: false }, lab.net.lab),
-    },
-  );
+  const run = await runScanner(whoisScanner, { type: 'domain', value }, net, {}, { policy });
   checkScanContract(run, {
     category: 'registration',
     findingsWithoutEvidence: (title) => title.startsWith('Some registration lookups'),
