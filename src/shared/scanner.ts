@@ -12,6 +12,10 @@ export const ScannerOption = z.object({
 });
 export type ScannerOption = z.infer<typeof ScannerOption>;
 
+/** One step of a fan-out path: a relation kind followed from → to, or to → from when `backward`. */
+export const FanOutStep = z.object({ kind: RelationKind, backward: z.boolean().optional() }).strict();
+export type FanOutStep = z.infer<typeof FanOutStep>;
+
 export const ScannerManifest = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   title: z.string(),
@@ -26,11 +30,17 @@ export const ScannerManifest = z.object({
   options: z.array(ScannerOption),
   /**
    * Where a Full Scan runs the module. Absent: in phase 1, on the target. Phase 2 starts when
-   * phase 1 has ended, for modules that read what it found; `fanOut` runs the module also on the
-   * entities phase 1 linked to the target by these relation kinds (takeover on its subdomains).
+   * phase 1 has ended, for modules that read what it found: on the target when the module accepts
+   * it, and on what phase 1 linked to it: `fanOut`, entities one relation of these kinds away in
+   * either direction (takeover on its subdomains); `fanOutPaths`, entities at the end of these
+   * directed paths (CVE lookup on the technologies of the target's addresses' services).
    */
   fullScan: z
-    .object({ phase: z.literal(2), fanOut: z.array(RelationKind).max(5).optional() })
+    .object({
+      phase: z.literal(2),
+      fanOut: z.array(RelationKind).max(5).optional(),
+      fanOutPaths: z.array(z.array(FanOutStep).min(1).max(4)).max(5).optional(),
+    })
     .strict()
     .optional(),
 });

@@ -22,7 +22,7 @@ import type { WorkerLauncher } from '../scan/launcher';
 import { Orchestrator, type OrchestratorLimits } from '../scan/orchestrator';
 import { RunDurations } from '../scan/run-durations';
 import { StoreClient } from '../store/store-client';
-import { startFullScan } from './full-scan';
+import { MAX_FAN_OUT, startFullScan } from './full-scan';
 import { RecentCases } from './recent-cases';
 import { resolveOptions } from './scanner-options';
 
@@ -273,6 +273,24 @@ export class CoreService {
             (detail?.relations ?? []).filter((r) => kinds.includes(r.kind)).map((r) => (r.from === id ? r.to : r.from)),
           );
           const entities = await Promise.all([...ids].map((other) => open.store.getEntity(other)));
+          return entities.filter((e): e is Entity => e !== null);
+        },
+        reach: async (id, path) => {
+          let frontier = new Set([id]);
+          for (const step of path) {
+            const next = new Set<number>();
+            for (const at of frontier) {
+              for (const r of (await open.store.entityDetail(at))?.relations ?? []) {
+                if (r.kind !== step.kind) continue;
+                if (!step.backward && r.from === at) next.add(r.to);
+                if (step.backward && r.to === at) next.add(r.from);
+              }
+              // A hub (a shared address) must not make one Full Scan fan out over the whole case.
+              if (next.size >= MAX_FAN_OUT) break;
+            }
+            frontier = next;
+          }
+          const entities = await Promise.all([...frontier].map((other) => open.store.getEntity(other)));
           return entities.filter((e): e is Entity => e !== null);
         },
         stillOpen: () => this.current === open,

@@ -4,7 +4,7 @@
 // to it (takeover on every subdomain CT found). Active modules run only where the scope allows.
 import type { FullScanStarted, ScopeStatus, SkippedModule } from '../../shared/api';
 import type { Entity, RelationKind, Run } from '../../shared/model';
-import type { ScannerManifest } from '../../shared/scanner';
+import type { FanOutStep, ScannerManifest } from '../../shared/scanner';
 
 export interface FullScanDeps {
   /** In the order to start them: the slowest first keeps a long run from being the tail. */
@@ -15,6 +15,8 @@ export interface FullScanDeps {
   getEntity(id: number): Promise<Entity | null>;
   /** The entities linked to `id` by one of `kinds`, in either direction. */
   linked(id: number, kinds: RelationKind[]): Promise<Entity[]>;
+  /** The entities at the end of a directed path of relations from `id`. */
+  reach(id: number, path: FanOutStep[]): Promise<Entity[]>;
   /** False once the case the scan belongs to has been closed. */
   stillOpen(): boolean;
 }
@@ -38,7 +40,12 @@ export async function startFullScan(deps: FullScanDeps, target: Entity): Promise
     return false;
   };
   const phase1 = applicable.filter((m) => m.fullScan === undefined && allowed(m, scope, target));
-  const phase2 = applicable.filter((m) => m.fullScan !== undefined && allowed(m, scope, target));
+  // A phase-2 module may not accept the target at all and run only on what it fans out to.
+  const fansOut = (m: ScannerManifest) =>
+    (m.fullScan?.fanOut?.length ?? 0) > 0 || (m.fullScan?.fanOutPaths?.length ?? 0) > 0;
+  const phase2 = deps.scanners.filter(
+    (m) => m.fullScan !== undefined && (m.accepts.includes(target.type) ? allowed(m, scope, target) : fansOut(m)),
+  );
   const first: { run: Run; ended: Promise<Run> }[] = [];
   for (const manifest of phase1) first.push(await deps.enqueue(manifest, target));
 
@@ -49,10 +56,16 @@ export async function startFullScan(deps: FullScanDeps, target: Entity): Promise
     const current = (await deps.getEntity(target.id)) ?? target;
     const second: Promise<Run>[] = [];
     for (const manifest of phase2) {
-      second.push((await deps.enqueue(manifest, current)).ended);
+      if (manifest.accepts.includes(target.type)) second.push((await deps.enqueue(manifest, current)).ended);
       const kinds = manifest.fullScan?.fanOut ?? [];
-      if (kinds.length === 0) continue;
-      const others = (await deps.linked(target.id, kinds)).filter((e) => manifest.accepts.includes(e.type));
+      const reached = [
+        ...(kinds.length > 0 ? await deps.linked(target.id, kinds) : []),
+        ...(
+          await Promise.all((manifest.fullScan?.fanOutPaths ?? []).map((path) => deps.reach(target.id, path)))
+        ).flat(),
+      ];
+      const seen = new Set<number>([target.id]);
+      const others = reached.filter((e) => manifest.accepts.includes(e.type) && !seen.has(e.id) && seen.add(e.id));
       for (const other of others.slice(0, MAX_FAN_OUT)) {
         const status = await deps.scope(other);
         if (allowed(manifest, status, other)) second.push((await deps.enqueue(manifest, other)).ended);
