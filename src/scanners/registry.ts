@@ -5,6 +5,7 @@
 import type { Scanner, ScannerManifest } from '../shared/scanner';
 import { contentManifest } from './content/manifest';
 import { ctManifest } from './ct/manifest';
+import { cveManifest } from './cve/manifest';
 import { dnsManifest } from './dns/manifest';
 import { dnssecManifest } from './dnssec/manifest';
 import { emailSecurityManifest } from './email-security/manifest';
@@ -49,6 +50,7 @@ const entries: Entry[] = [
   { manifest: tlsProbeManifest, load: async () => (await import('./tls-probe/scanner')).tlsProbeScanner },
   { manifest: reputationManifest, load: async () => (await import('./reputation/scanner')).reputationScanner },
   { manifest: portsManifest, load: async () => (await import('./ports/scanner')).portsScanner },
+  { manifest: cveManifest, load: async () => (await import('./cve/scanner')).cveScanner },
 ];
 
 export const manifests: ScannerManifest[] = entries.map((e) => e.manifest);
