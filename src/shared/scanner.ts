@@ -127,6 +127,8 @@ export const NetConfig = z.object({
   retries: z.number().int().min(0).max(5),
   /** Base URLs of third-party services by name (crtsh, rdap, wayback, nvd, ...); the lab points them at itself. */
   endpoints: z.record(z.string(), z.string()).optional(),
+  /** The analyst's API keys for third-party services, by service name (nvd, ...). */
+  apiKeys: z.record(z.string(), z.string().max(500)).optional(),
   /** Set when scans run against the lab: scenario addresses map to loopback servers, nothing else is reached. */
   lab: LabWiring.optional(),
 });
@@ -245,6 +247,8 @@ export interface Net {
   http(request: HttpRequest): Promise<HttpResponse>;
   /** Base URL of a named third-party service; throws when none is configured. */
   endpoint(name: string): string;
+  /** The analyst's API key for a named third-party service, when one is configured. */
+  apiKey(name: string): string | undefined;
   /** The route to an address, hop by hop. */
   traceroute(target: string, options?: { maxHops?: number; signal?: AbortSignal }): Promise<TracerouteHop[]>;
 }

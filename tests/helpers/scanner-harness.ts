@@ -187,6 +187,7 @@ export function fakeNet(answer: FakeAnswer, { stats = fakeNetStats(), delayMs = 
     endpoint: () => {
       throw new Error('not in this test');
     },
+    apiKey: () => undefined,
     traceroute: unreachable,
   };
 }

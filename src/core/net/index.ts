@@ -113,6 +113,9 @@ export function createNet(config: NetConfig, options: NetOptions = {}): Net {
       if (!url) throw new Error(`no endpoint is configured for "${name}"`);
       return url;
     },
+    apiKey(name: string): string | undefined {
+      return config.apiKeys?.[name] || undefined;
+    },
     async traceroute(target, traceOptions = {}) {
       check();
       if (!config.lab) throw new Error('traceroute runs only against the lab in this version');

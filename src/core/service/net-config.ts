@@ -9,6 +9,8 @@ export interface NetSettings {
   timeoutMs?: number;
   /** Overrides of the third-party service base URLs, by name. */
   endpoints?: Record<string, string>;
+  /** API keys by service name; by default those of the environment (see apiKeysFromEnv). */
+  apiKeys?: Record<string, string>;
   lab?: LabWiring;
 }
 
@@ -22,6 +24,19 @@ export const DEFAULT_ENDPOINTS: Record<string, string> = {
   nvd: 'https://services.nvd.nist.gov/rest/json/cves/2.0',
   spamhausDrop: 'https://www.spamhaus.org/drop',
 };
+
+/**
+ * API keys from the environment: `TRACEGRAPH_<SERVICE>_API_KEY` (TRACEGRAPH_NVD_API_KEY gives
+ * the key for "nvd"). The environment, not a case file: a key must not travel with exported evidence.
+ */
+export function apiKeysFromEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^TRACEGRAPH_([A-Z0-9]+)_API_KEY$/.exec(name);
+    if (match?.[1] && value?.trim()) keys[match[1].toLowerCase()] = value.trim();
+  }
+  return keys;
+}
 
 const HOST_PORT = /^(?:\[[0-9a-fA-F:.]+\]|[0-9a-zA-Z.-]+|[0-9a-fA-F:]+)(?::\d{1,5})?$/;
 
@@ -40,6 +55,7 @@ export function netConfig(settings: NetSettings = {}): NetConfig {
     timeoutMs: settings.timeoutMs ?? 3000,
     retries: 1,
     endpoints: { ...DEFAULT_ENDPOINTS, ...settings.endpoints },
+    apiKeys: settings.apiKeys ?? apiKeysFromEnv(process.env),
     ...(settings.lab ? { lab: settings.lab } : {}),
   };
 }

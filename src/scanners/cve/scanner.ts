@@ -32,8 +32,9 @@ function count(value: JsonValue | undefined, fallback: number, max: number): num
   return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(1, Math.floor(value))) : fallback;
 }
 
-export function cveOptions(raw: Record<string, JsonValue>): CveOptions {
-  const key = typeof raw.apiKey === 'string' ? raw.apiKey.trim() : '';
+/** The options; the apiKey option wins over the key configured for "nvd" (`configuredKey`). */
+export function cveOptions(raw: Record<string, JsonValue>, configuredKey?: string): CveOptions {
+  const key = (typeof raw.apiKey === 'string' && raw.apiKey.trim() ? raw.apiKey : (configuredKey ?? '')).trim();
   return {
     maxResults: count(raw.maxResults, 200, 20_000),
     resultsPerPage: count(raw.resultsPerPage, MAX_PAGE, MAX_PAGE),
@@ -92,7 +93,7 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
     return;
   }
 
-  const options = cveOptions(ctx.options);
+  const options = cveOptions(ctx.options, ctx.net.apiKey('nvd'));
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.apiKey !== null) headers.apiKey = options.apiKey;
   const endpoint = ctx.net.endpoint('nvd');
