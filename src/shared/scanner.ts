@@ -26,6 +26,7 @@ export const ScannerManifest = z.object({
   /** passive: asks third parties only; active: touches the target itself. */
   mode: z.enum(['passive', 'active']),
   timeoutMs: z.number().int().positive(),
+  /** Runs started per second at most (the orchestrator spaces them; not in the lab), or null. */
   rateLimitPerSecond: z.number().positive().nullable(),
   options: z.array(ScannerOption),
   /**

@@ -73,6 +73,9 @@ export class Orchestrator {
   private readonly active = new Map<number, Active>();
   private idleWaiters: (() => void)[] = [];
   private readonly endWaiters = new Map<number, (run: Run) => void>();
+  /** When each scanner last started a run, for its manifest's rate limit. */
+  private readonly lastStart = new Map<string, number>();
+  private rateTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly launcher: WorkerLauncher,
@@ -123,6 +126,8 @@ export class Orchestrator {
 
   /** Cancels everything, waits for the store writes, and leaves no worker behind. */
   async shutdown(): Promise<void> {
+    clearTimeout(this.rateTimer);
+    this.rateTimer = undefined;
     for (const job of this.queue.splice(0)) await this.end(job.run.id, 'cancelled', 'the case was closed');
     await Promise.all(
       [...this.active.values()].map((active) => this.finish(active, 'cancelled', 'the case was closed')),
@@ -133,12 +138,33 @@ export class Orchestrator {
   private schedule(): void {
     while (this.active.size < this.limits.global) {
       const index = this.queue.findIndex(
-        (job) => job.manifest.mode === 'passive' || this.activeRunsOn(targetKey(job)) < this.limits.perTarget,
+        (job) =>
+          (job.manifest.mode === 'passive' || this.activeRunsOn(targetKey(job)) < this.limits.perTarget) &&
+          this.rateWait(job) === 0,
       );
-      if (index < 0) return;
+      if (index < 0) break;
       const [job] = this.queue.splice(index, 1);
       if (job) this.start(job);
     }
+    // A job held back only by its scanner's rate limit is looked at again when it may start.
+    const waits = this.queue.map((job) => this.rateWait(job)).filter((ms) => ms > 0);
+    if (waits.length > 0 && this.rateTimer === undefined) {
+      this.rateTimer = setTimeout(() => {
+        this.rateTimer = undefined;
+        this.schedule();
+      }, Math.min(...waits));
+    }
+  }
+
+  /**
+   * How long a job must still wait for its scanner's rate limit (runs per second; a third party
+   * such as NVD allows so many requests). The lab's services are our own: no wait there.
+   */
+  private rateWait(job: ScanJob): number {
+    const perSecond = job.manifest.rateLimitPerSecond;
+    if (perSecond === null || this.net().lab) return 0;
+    const last = this.lastStart.get(job.manifest.id);
+    return last === undefined ? 0 : Math.max(0, last + 1000 / perSecond - Date.now());
   }
 
   private activeRunsOn(key: string): number {
@@ -148,6 +174,7 @@ export class Orchestrator {
   }
 
   private start(job: ScanJob): void {
+    this.lastStart.set(job.manifest.id, Date.now());
     const worker = this.launcher.spawn(job.manifest.id);
     const active: Active = {
       job,

@@ -196,4 +196,42 @@ describe('Orchestrator', () => {
     expect(await bad).toMatchObject({ status: 'failed', error: 'boom' });
     expect((await cancelled).status).toBe('cancelled');
   });
+
+  it("spaces a rate-limited scanner's runs on the internet, and not in the lab, whose services are our own", async () => {
+    const startsWhile = async (lab: boolean) => {
+      const store = new MemoryRunStore();
+      const launcher = new FakeLauncher((w) => w.emit({ type: 'done' }));
+      const config = lab ? { ...net, lab: { routes: [], unrouted: 'refuse' as const, traceroutes: [] } } : net;
+      const orchestrator = new Orchestrator(
+        launcher,
+        store,
+        () => config,
+        { runChanged: () => {}, graphAdded: () => {} },
+        {
+          global: 4,
+          perTarget: 2,
+          cancelGraceMs: 50,
+        },
+      );
+      const limited = { ...manifest, rateLimitPerSecond: 20 };
+      const runs = ['a.example', 'b.example', 'c.example'].map((value) => {
+        const run = store.createRun(value);
+        orchestrator.enqueue({
+          run,
+          manifest: limited,
+          input: { type: 'domain', value, props: {} },
+          options: {},
+          timeoutMs: 5000,
+        });
+        return run;
+      });
+      const startedAtOnce = launcher.workers.length;
+      await orchestrator.idle();
+      expect(runs.map((r) => finalStatus(store, r)?.status)).toEqual(['finished', 'finished', 'finished']);
+      return startedAtOnce;
+    };
+    // 20 runs a second at most: the later two wait their turn, then run.
+    expect(await startsWhile(false)).toBe(1);
+    expect(await startsWhile(true)).toBe(3);
+  });
 });
