@@ -31,8 +31,21 @@ const LEVEL: Record<Severity, Signal['level'] | null> = {
   info: null,
 };
 
-/** Relation kinds whose far end a finding may be about and still describe the target. */
-const SIGNAL_NEIGHBOURS: Step[] = [out('resolves_to'), out('covered_by_cert'), out('redirects_to')];
+/**
+ * Paths whose far end a finding may be about and still describe the target: its addresses,
+ * certificates and redirects, its site's technologies (their CVEs), and the services on its
+ * addresses (or on itself, an address) with theirs.
+ */
+const SIGNAL_PATHS: Step[][] = [
+  [out('resolves_to')],
+  [out('covered_by_cert')],
+  [out('redirects_to')],
+  [out('uses_technology')],
+  [out('exposes_service')],
+  [out('exposes_service'), out('uses_technology')],
+  [out('resolves_to'), out('exposes_service')],
+  [out('resolves_to'), out('exposes_service'), out('uses_technology')],
+];
 
 export function assess({ target, graph, findings, runs }: AssessInput): Assessment {
   const byId = new Map(graph.entities.map((e) => [e.id, e]));
@@ -43,7 +56,8 @@ export function assess({ target, graph, findings, runs }: AssessInput): Assessme
   const subject = gradedSubject(target, adjacency, byId);
   const own = [target.id, subject.id];
   const related = new Set(own);
-  for (const step of SIGNAL_NEIGHBOURS) for (const id of adjacency.step(own, step)) related.add(id);
+  for (const path of SIGNAL_PATHS)
+    for (const start of own) for (const id of adjacency.walk(start, path)) related.add(id);
   const addresses = [...adjacency.step([subject.id], out('resolves_to'))].map((id) => byId.get(id)).filter(isEntity);
 
   const grade = computeGrade(gradeScores(subject, addresses), subject.type);

@@ -123,6 +123,31 @@ describe('assess', () => {
     expect(result.grade.categories.find((c) => c.id === 'reputation')?.scanner).toBe('reputation');
   });
 
+  it("counts the CVEs of the site's technologies and of the services on its addresses, not another host's", () => {
+    const g = graphOf();
+    const target = g.add('domain', 'a.example');
+    const ip = g.add('ip', '192.0.2.1');
+    const ssh = g.add('service', '192.0.2.1:22/tcp');
+    const openssh = g.add('technology', 'openssh@8.2p1');
+    const nginx = g.add('technology', 'nginx@1.18.0');
+    const other = g.add('domain', 'b.example');
+    const php = g.add('technology', 'php@7.4.3');
+    g.link(target, 'resolves_to', ip);
+    g.link(ip, 'exposes_service', ssh);
+    g.link(ssh, 'uses_technology' as RelationKind, openssh);
+    g.link(target, 'uses_technology' as RelationKind, nginx);
+    g.link(other, 'uses_technology' as RelationKind, php);
+    const findings = [
+      finding(1, openssh.id, 'high', 'OpenSSH 8.2p1 has 2 known CVEs'),
+      finding(2, nginx.id, 'high', 'nginx 1.18.0 has 1 known CVE'),
+      finding(3, php.id, 'medium', 'PHP 7.4.3 has 1 known CVE'),
+    ];
+    const texts = (t: typeof target) => assess({ target: t, graph: g, findings, runs: [] }).signals.map((s) => s.text);
+    expect(texts(target)).toEqual(['OpenSSH 8.2p1 has 2 known CVEs', 'nginx 1.18.0 has 1 known CVE']);
+    // An address assessed on its own reaches its services' technologies too.
+    expect(texts(ip)).toEqual(['OpenSSH 8.2p1 has 2 known CVEs']);
+  });
+
   it('claims an absence only where the module that would see it ran', () => {
     const g = graphOf();
     const target = g.add('domain', 'a.example');
