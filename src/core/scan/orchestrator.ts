@@ -149,10 +149,13 @@ export class Orchestrator {
     // A job held back only by its scanner's rate limit is looked at again when it may start.
     const waits = this.queue.map((job) => this.rateWait(job)).filter((ms) => ms > 0);
     if (waits.length > 0 && this.rateTimer === undefined) {
-      this.rateTimer = setTimeout(() => {
-        this.rateTimer = undefined;
-        this.schedule();
-      }, Math.min(...waits));
+      this.rateTimer = setTimeout(
+        () => {
+          this.rateTimer = undefined;
+          this.schedule();
+        },
+        Math.min(...waits),
+      );
     }
   }
 
