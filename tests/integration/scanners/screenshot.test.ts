@@ -326,7 +326,10 @@ describe.skipIf(chromium === undefined)(
       }
       const run = await shoot({ type: 'url', value: 'https://nova-tracking.net/probe' }, novaNet, novaPolicy, {
         chromiumPath,
-        timeoutMs: 5000,
+        // A ceiling, not a wait: the page loads once its requests are refused. Under strace on a
+        // loaded machine Chromium can take seconds to ask for them, and a capture taken before
+        // then would leave the refusals this test checks unseen.
+        timeoutMs: 30_000,
       });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(canaryHits).toEqual([]);
