@@ -10,7 +10,6 @@ import {
   graphNodes,
   graphView,
   revealNode,
-  SLICE_BOUND_MS,
   scanText,
   waitForLayout,
   waitForNode,
@@ -128,8 +127,6 @@ describe('npm run demo (web shell on the nova-parcels lab)', () => {
         expect(Math.abs(a.x - b.x) > 20 || Math.abs(a.y - b.y) > 20, `${a.value} / ${b.value}`).toBe(true);
       }
     }
-    // The layout ran in slices: the UI thread was never held for long.
-    expect(view?.lastLayout?.longestSliceMs ?? 0).toBeLessThan(SLICE_BOUND_MS);
     console.log(`demo graph: ${nodes.length} nodes, zoom ${view?.zoom.toFixed(2)}, last layout`, view?.lastLayout);
     await page.screenshot({ path: screenshotPath('demo-4-graph-fit') });
   });
@@ -166,7 +163,6 @@ describe('npm run demo (web shell on the nova-parcels lab)', () => {
     expect(after.some((n) => n.id !== ns.id && n.graphX !== others.get(n.id)?.graphX)).toBe(true);
     const view = await graphView(page);
     console.log('tidy layout:', view?.lastLayout);
-    expect(view?.lastLayout?.longestSliceMs ?? 0).toBeLessThan(SLICE_BOUND_MS);
     for (const n of after) expect(n.labelShown, n.value).toBe(true);
     await page.screenshot({ path: screenshotPath('demo-6-tidy') });
   });

@@ -13,13 +13,6 @@ export async function graphNodes(page: Page): Promise<GraphProbeNode[]> {
   });
 }
 
-/**
- * The longest stretch one layout slice held the UI thread (wall clock). A slice simulates for
- * 6 ms and then moves nodes, typically 5-25 ms in all; the bound leaves room for a loaded
- * machine and still fails a layout computed in one go (hundreds of ms for these graphs).
- */
-export const SLICE_BOUND_MS = 150;
-
 export async function graphView(page: Page): Promise<GraphProbeView | null> {
   return page.evaluate(() => {
     const probe = (globalThis as { tracegraphGraph?: { view(): GraphProbeView } }).tracegraphGraph;

@@ -19,6 +19,8 @@ export interface LayoutStats {
   computeMs: number;
   /** The longest single slice: how long the UI thread was held at once. */
   longestSliceMs: number;
+  /** Frames the layout was spread over: a large one never runs in one go. */
+  slices: number;
 }
 
 export class LayoutRunner {
@@ -27,6 +29,7 @@ export class LayoutRunner {
   private frame: number | null = null;
   private computeMs = 0;
   private longestSliceMs = 0;
+  private slices = 0;
   /** Nodes the analyst dragged: never moved by a layout again. */
   private readonly pinned = new Set<string>();
   last: LayoutStats | null = null;
@@ -85,6 +88,7 @@ export class LayoutRunner {
     this.sim = new ForceSimulation(nodes, edges, tidy ? { temperature: 200, iterations: 300, aspect } : { aspect });
     this.computeMs = 0;
     this.longestSliceMs = 0;
+    this.slices = 0;
     this.frame = requestAnimationFrame(() => this.slice());
   }
 
@@ -106,6 +110,7 @@ export class LayoutRunner {
     const spent = performance.now() - began;
     this.computeMs += spent;
     this.longestSliceMs = Math.max(this.longestSliceMs, spent);
+    this.slices++;
     if (!done) {
       this.frame = requestAnimationFrame(() => this.slice());
       return;
@@ -115,6 +120,7 @@ export class LayoutRunner {
       nodes: this.cy.nodes().length,
       computeMs: this.computeMs,
       longestSliceMs: this.longestSliceMs,
+      slices: this.slices,
     };
     this.frame = null;
     this.sim = null;

@@ -37,7 +37,7 @@ export interface GraphProbeView {
   box: { x: number; y: number; width: number; height: number };
   layout: 'running' | 'idle';
   /** The last finished layout: nodes it moved, nodes on the canvas, computing time, longest frame slice. */
-  lastLayout: { moved: number; nodes: number; computeMs: number; longestSliceMs: number } | null;
+  lastLayout: { moved: number; nodes: number; computeMs: number; longestSliceMs: number; slices: number } | null;
 }
 
 export interface GraphProbe {
