@@ -153,7 +153,8 @@ describe('TCP', () => {
     const started = Date.now();
     await expect(net.dial({ host: HOST, port: 23 })).rejects.toThrow(/refused/);
     await expect(net.dial({ host: HOST, port: 9 })).rejects.toThrow(/refused/);
-    expect(Date.now() - started).toBeLessThan(500);
+    // Refused, not timed out (the messages say which); the clock only guards against a hang.
+    expect(Date.now() - started).toBeLessThan(2000);
     await expect(net.dial({ host: HOST, port: 8443, timeoutMs: 300 })).rejects.toThrow(/timed out|timeout/i);
   });
 

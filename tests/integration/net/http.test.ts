@@ -165,7 +165,8 @@ describe('http client', () => {
     await expect(net.http({ url: `http://127.0.0.1:${port}/`, timeoutMs: 200 })).rejects.toThrow(
       /timed out after 200 ms/,
     );
-    expect(Date.now() - started).toBeLessThan(1500);
+    // Bounded, not hanging; the slack is for a loaded machine, not a claim about speed.
+    expect(Date.now() - started).toBeLessThan(3000);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('user cancelled')), 50);
     await expect(net.http({ url: `http://127.0.0.1:${port}/`, signal: controller.signal })).rejects.toThrow(

@@ -136,7 +136,8 @@ describe('dialTls', () => {
     await expect(net.dialTls({ host: '127.0.0.1', port, timeoutMs: 200 })).rejects.toThrow(
       `TLS connect to 127.0.0.1:${port} timed out after 200 ms`,
     );
-    expect(Date.now() - started).toBeLessThan(1500);
+    // Bounded, not hanging; the slack is for a loaded machine, not a claim about speed.
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('reports a handshake failure with the remote', async () => {

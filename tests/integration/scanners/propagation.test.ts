@@ -111,7 +111,8 @@ describe('propagation scanner', () => {
       { resolvers: ['Google=8.8.8.8', 'Yandex=77.88.8.8', 'Silent=192.0.2.54'], recordTypes: ['A'], timeoutMs: 400 },
       silent,
     );
-    expect(Date.now() - started).toBeLessThan(3000);
+    // The silent resolver costs its 400 ms timeout, not the run's 60 s; slack for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(6000);
     const props = table(events);
     expect(props?.A?.resolvers.Silent).toEqual({ failed: 'timeout', error: '192.0.2.54 timed out after 400 ms' });
     expect(findings(events).map((f) => [f.severity, f.title])).toEqual([

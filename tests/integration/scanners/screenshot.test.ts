@@ -310,7 +310,8 @@ describe.skipIf(chromium === undefined)(
           { policy: hostilePolicy },
         ),
       ).rejects.toThrow('http://hostile-lab.com/hang did not answer within 2 s');
-      expect(Date.now() - started).toBeLessThan(2000 + 2000);
+      // Ends at its deadline, not at the run's timeout; slack for a loaded machine.
+      expect(Date.now() - started).toBeLessThan(2000 + 6000);
     });
 
     it('gives Chromium no way around the bridge: the canary sees nothing, and no socket leaves 127.0.0.0/8', async () => {
