@@ -1,6 +1,7 @@
 // Asking the resolver a list of questions a few at a time, and reading answers: the CNAME chain
 // from a name, and the records owned by that chain. Shared by the DNS-reading scanners.
 import type { DnsAnswerRecord, DnsRecordType, DnsResponse, ScanContext, ScanEvent } from '../../shared/scanner';
+import { timeoutSignal } from '../kit/timeout-signal';
 import { dnsEvidence, type Refs } from './evidence';
 import { nameKey } from './records';
 
@@ -76,10 +77,7 @@ export async function* runQueries(
 ): AsyncGenerator<ScanEvent, Outcome[]> {
   const outcomes: Outcome[] = new Array(queries.length);
   const inFlight = new Map<number, Promise<number>>();
-  const budget =
-    deadline === undefined
-      ? undefined
-      : AbortSignal.any([ctx.signal, AbortSignal.timeout(Math.max(0, deadline - Date.now()))]);
+  const budget = deadline === undefined ? undefined : timeoutSignal(ctx.signal, deadline - Date.now());
   let next = 0;
   let done = 0;
   const launch = (index: number): void => {

@@ -3,6 +3,7 @@
 // ports nothing (they speak second), every other port nothing. Bounded in bytes and time whatever
 // the server does (floods, trickles, hangs, resets).
 import type { Connection, Net } from '../../shared/scanner';
+import { timeoutSignal } from '../kit/timeout-signal';
 import { greetingComplete, headComplete } from './banner-end';
 import type { PortEntry } from './port-table';
 import { failedConnectState, type PortState } from './states';
@@ -56,7 +57,7 @@ async function readBanner(
   signal: AbortSignal,
 ): Promise<Pick<PortResult, 'banner' | 'readEnd' | 'readNote'>> {
   const limit = http ? MAX_HEAD_BYTES : MAX_BANNER_BYTES;
-  const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+  const deadline = timeoutSignal(signal, timeoutMs);
   const chunks: Uint8Array[] = [];
   let size = 0;
   const result = (readEnd: ReadEnd, readNote?: string) => ({

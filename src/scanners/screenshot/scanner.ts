@@ -5,6 +5,7 @@ import type { EntityKey } from '../../shared/model';
 import type { ScanContext, ScanEvent, ScanInput, Scanner } from '../../shared/scanner';
 import { canonicalValue } from '../../shared/target';
 import { GraphBuilder } from '../kit/graph-builder';
+import { timeoutSignal } from '../kit/timeout-signal';
 import { reportUnreachable } from '../kit/unreachable';
 import { FetchBridge, type Fetched, RefusedError } from './bridge';
 import { borrowBrowser, discardBrowser, returnBrowser } from './browser-cache';
@@ -105,7 +106,7 @@ async function* run(input: ScanInput, ctx: ScanContext): AsyncGenerator<ScanEven
   const path = findChromium(options.chromiumPath);
   const started = Date.now();
   const deadlineAt = started + options.timeoutMs;
-  const deadline = AbortSignal.any([ctx.signal, AbortSignal.timeout(options.timeoutMs)]);
+  const deadline = timeoutSignal(ctx.signal, options.timeoutMs);
   const bridge = new FetchBridge(ctx, deadline);
   yield { kind: 'progress', fraction: 0, message: `fetching ${urls[0]}` };
   const document = await fetchDocument(urls, bridge, ctx, deadline, options.timeoutMs);

@@ -1,6 +1,7 @@
 // One handcrafted handshake over ctx.net.dial: send a ClientHello, read until the server's
 // answer is complete, close. Bounded in bytes and time whatever the server does.
 import type { Net } from '../../shared/scanner';
+import { timeoutSignal } from '../kit/timeout-signal';
 import { type FlightResult, parseServerFlight } from './server-flight';
 
 export interface Target {
@@ -23,7 +24,7 @@ export async function exchange(
   hello: Uint8Array,
   wantCertificates: boolean,
 ): Promise<Exchange> {
-  const signal = AbortSignal.any([target.signal, AbortSignal.timeout(target.timeoutMs)]);
+  const signal = timeoutSignal(target.signal, target.timeoutMs);
   const connection = await net.dial({ host: target.host, port: target.port, timeoutMs: target.timeoutMs, signal });
   const limit = wantCertificates ? MAX_CERTIFICATE_BYTES : MAX_HELLO_BYTES;
   const chunks: Uint8Array[] = [];
